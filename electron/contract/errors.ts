@@ -1,0 +1,78 @@
+/**
+ * One error catalogue for the engine, the CLI, the UI and the reports. A code is stable (reports and
+ * scripts match on it); the message is for people. `retryable` says whether trying the same thing
+ * again can help, so the pipeline never has to guess from message text.
+ */
+export const errorCatalogue = {
+  BAD_ARGUMENTS: { retryable: false, summary: 'The command line is not right' },
+  SOURCE_UNREADABLE: { retryable: false, summary: 'The source cannot be read' },
+  SOURCE_AUTH_FAILED: { retryable: false, summary: 'The source refused the login' },
+  TARGET_UNREACHABLE: { retryable: true, summary: 'The target cannot be reached' },
+  TARGET_AUTH_FAILED: { retryable: false, summary: 'The target refused the login' },
+  TARGET_BLOCKED: { retryable: false, summary: 'The target refuses this kind of access' },
+  TARGET_REJECTED: { retryable: false, summary: 'The target rejected the item' },
+  TARGET_FAILED: { retryable: true, summary: 'The target failed to store the item' },
+  THROTTLED: { retryable: true, summary: 'The server asked us to slow down' },
+  TIMEOUT: { retryable: true, summary: 'The server did not answer in time' },
+  CONNECTION_LOST: { retryable: true, summary: 'The connection dropped' },
+  ITEM_TOO_LARGE: { retryable: false, summary: 'The item is larger than the target accepts' },
+  ITEM_UNREADABLE: { retryable: false, summary: 'The item could not be read from the source' },
+  ITEM_UNSUPPORTED: { retryable: false, summary: 'The target does not take this kind of item' },
+  DUPLICATE: { retryable: false, summary: 'The same item was already migrated' },
+  VERIFY_FAILED: { retryable: false, summary: 'Reading back a written item showed it was changed' },
+  LEDGER_FAILED: { retryable: false, summary: 'The progress ledger could not be written' },
+  SECRET_MISSING: { retryable: false, summary: 'No password or token was found' },
+  CANCELLED: { retryable: true, summary: 'The job was cancelled' },
+  INTERNAL: { retryable: false, summary: 'Unexpected internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCatalogue, value);
+}
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  /** Server's own back-off hint, when it gave one. */
+  retryAfterMs?: number;
+  /** The item (source key) the error concerns, when it concerns one. */
+  item?: string;
+}
+
+/** The one error class that crosses room boundaries; everything else is wrapped into it. */
+export class CloudwardError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly item: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retryable?: boolean; retryAfterMs?: number; item?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CloudwardError';
+    this.code = code;
+    this.retryable = options.retryable ?? errorCatalogue[code].retryable;
+    this.retryAfterMs = options.retryAfterMs;
+    this.item = options.item;
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.retryAfterMs !== undefined) info.retryAfterMs = this.retryAfterMs;
+    if (this.item !== undefined) info.item = this.item;
+    return info;
+  }
+}
+
+/** Anything thrown becomes a CloudwardError; unknown errors are INTERNAL and not retried. */
+export function toCloudwardError(error: unknown, fallback: ErrorCode = 'INTERNAL'): CloudwardError {
+  if (error instanceof CloudwardError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CloudwardError(fallback, message, { cause: error });
+}

@@ -1,0 +1,358 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import { CloudwardError, type ErrorCode, type ItemKind, type ItemState } from '../../contract/index.js';
+import { migrations } from './schema.js';
+
+export interface JobRow {
+  id: number;
+  source: string;
+  target: string;
+  created_at: number;
+}
+export interface MailboxRow {
+  id: number;
+  job_id: number;
+  label: string;
+  source: string;
+  target: string;
+  state: string;
+  code: string | null;
+  reason: string | null;
+  source_total: number | null;
+}
+export interface FolderRow {
+  id: number;
+  mailbox_id: number;
+  source_path: string;
+  special: string | null;
+  target_path: string | null;
+  target_id: string | null;
+  source_count: number | null;
+  note: string | null;
+}
+export interface ItemRow {
+  id: number;
+  mailbox_id: number;
+  folder_id: number;
+  source_key: string;
+  kind: ItemKind;
+  title: string | null;
+  size: number;
+  content_hash: string | null;
+  dedup_key: string | null;
+  state: ItemState;
+  code: string | null;
+  reason: string | null;
+  retryable: number;
+  target_id: string | null;
+  attempts: number;
+}
+
+export interface NewItem {
+  mailboxId: number;
+  folderId: number;
+  sourceKey: string;
+  kind: ItemKind;
+  title: string | undefined;
+  size: number;
+  contentHash: string | undefined;
+  dedupKey: string | undefined;
+}
+
+export interface Settlement {
+  rowId: number;
+  state: Exclude<ItemState, 'pending'>;
+  code?: ErrorCode | undefined;
+  reason?: string | undefined;
+  retryable?: boolean | undefined;
+  targetId?: string | undefined;
+}
+
+/** Folder paths are stored as JSON arrays so a "/" inside a folder name never splits it. */
+export function encodePath(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
+export function decodePath(text: string): string[] {
+  return JSON.parse(text) as string[];
+}
+
+/**
+ * The single truth of progress. Every change is one SQLite transaction, committed (WAL) before the
+ * caller announces it, so a crash or a kill loses nothing and a re-run re-sends nothing.
+ */
+export class Ledger {
+  readonly db: Database.Database;
+  readonly file: string;
+  private readonly statements;
+
+  private constructor(db: Database.Database, file: string) {
+    this.db = db;
+    this.file = file;
+    this.statements = {
+      item: db.prepare<[number, string], ItemRow>('SELECT * FROM items WHERE mailbox_id = ? AND source_key = ?'),
+      insertItem: db.prepare(
+        `INSERT INTO items (mailbox_id, folder_id, source_key, kind, title, size, content_hash, dedup_key, state, updated_at)
+         VALUES (@mailboxId, @folderId, @sourceKey, @kind, @title, @size, @contentHash, @dedupKey, 'pending', @now)
+         ON CONFLICT (mailbox_id, source_key) DO UPDATE SET
+           folder_id = excluded.folder_id, kind = excluded.kind, title = excluded.title, size = excluded.size,
+           content_hash = excluded.content_hash, dedup_key = excluded.dedup_key, state = 'pending',
+           code = NULL, reason = NULL, retryable = 0, updated_at = excluded.updated_at
+         RETURNING id`,
+      ),
+      duplicate: db.prepare<[number, number, string, string], ItemRow>(
+        `SELECT * FROM items WHERE mailbox_id = ? AND folder_id = ? AND dedup_key = ? AND source_key <> ?
+           AND state = 'done' LIMIT 1`,
+      ),
+      markSent: db.prepare('UPDATE items SET attempts = attempts + 1, updated_at = ? WHERE id = ?'),
+      settle: db.prepare(
+        `UPDATE items SET state = @state, code = @code, reason = @reason, retryable = @retryable,
+           target_id = COALESCE(@targetId, target_id), updated_at = @now WHERE id = @rowId`,
+      ),
+      checkpoint: db.prepare<[number, string], { value: string }>(
+        'SELECT value FROM checkpoints WHERE mailbox_id = ? AND scope = ?',
+      ),
+      saveCheckpoint: db.prepare(
+        `INSERT INTO checkpoints (mailbox_id, scope, value, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (mailbox_id, scope) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      ),
+    };
+  }
+
+  /** Opens (creating if needed) a ledger file; ':memory:' gives a throw-away ledger for benchmarks. */
+  static open(file: string): Ledger {
+    let db: Database.Database;
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a commit survives a process kill; only a power loss may lose the last ones.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      throw new CloudwardError('LEDGER_FAILED', `Cannot open the ledger ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const ledger = new Ledger(Ledger.migrate(db, file), file);
+    return ledger;
+  }
+
+  private static migrate(db: Database.Database, file: string): Database.Database {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      db.close();
+      throw new CloudwardError(
+        'LEDGER_FAILED',
+        `The ledger ${file} was written by a newer Cloudward (schema ${current}, this one knows ${migrations.length})`,
+      );
+    }
+    for (let version = current; version < migrations.length; version++) {
+      db.transaction(() => {
+        db.exec(migrations[version] ?? '');
+        db.pragma(`user_version = ${version + 1}`);
+      })();
+    }
+    return db;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  // ---- jobs, runs, mailboxes -------------------------------------------------------------------
+
+  findOrCreateJob(source: string, target: string): JobRow {
+    return this.transaction(() => {
+      const found = this.db
+        .prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE source = ? AND target = ?')
+        .get(source, target);
+      if (found) return found;
+      return this.db
+        .prepare<[string, string, number], JobRow>(
+          'INSERT INTO jobs (source, target, created_at) VALUES (?, ?, ?) RETURNING *',
+        )
+        .get(source, target, Date.now()) as JobRow;
+    });
+  }
+
+  jobs(): JobRow[] {
+    return this.db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id').all();
+  }
+
+  startRun(jobId: number): number {
+    const row = this.db
+      .prepare<[number, number], { id: number }>('INSERT INTO runs (job_id, started_at) VALUES (?, ?) RETURNING id')
+      .get(jobId, Date.now());
+    return row?.id ?? 0;
+  }
+
+  finishRun(runId: number, outcome: string, itemsDone: number, bytesDone: number): void {
+    this.db
+      .prepare('UPDATE runs SET finished_at = ?, outcome = ?, items_done = ?, bytes_done = ? WHERE id = ?')
+      .run(Date.now(), outcome, itemsDone, bytesDone, runId);
+  }
+
+  runs(jobId: number): { started_at: number; finished_at: number | null; outcome: string | null; items_done: number; bytes_done: number }[] {
+    return this.db
+      .prepare<[number], { started_at: number; finished_at: number | null; outcome: string | null; items_done: number; bytes_done: number }>(
+        'SELECT started_at, finished_at, outcome, items_done, bytes_done FROM runs WHERE job_id = ? ORDER BY id',
+      )
+      .all(jobId);
+  }
+
+  findOrCreateMailbox(jobId: number, label: string, source: string, target: string): MailboxRow {
+    return this.transaction(() => {
+      const found = this.db
+        .prepare<[number, string, string], MailboxRow>(
+          'SELECT * FROM mailboxes WHERE job_id = ? AND source = ? AND target = ?',
+        )
+        .get(jobId, source, target);
+      if (found) return found;
+      return this.db
+        .prepare<[number, string, string, string], MailboxRow>(
+          'INSERT INTO mailboxes (job_id, label, source, target) VALUES (?, ?, ?, ?) RETURNING *',
+        )
+        .get(jobId, label, source, target) as MailboxRow;
+    });
+  }
+
+  mailboxes(jobId: number): MailboxRow[] {
+    return this.db.prepare<[number], MailboxRow>('SELECT * FROM mailboxes WHERE job_id = ? ORDER BY id').all(jobId);
+  }
+
+  setMailboxState(mailboxId: number, state: string, code?: string, reason?: string): void {
+    this.db
+      .prepare('UPDATE mailboxes SET state = ?, code = ?, reason = ? WHERE id = ?')
+      .run(state, code ?? null, reason ?? null, mailboxId);
+  }
+
+  setMailboxTotal(mailboxId: number, total: number): void {
+    this.db.prepare('UPDATE mailboxes SET source_total = ? WHERE id = ?').run(total, mailboxId);
+  }
+
+  // ---- folders ---------------------------------------------------------------------------------
+
+  upsertFolder(mailboxId: number, sourcePath: readonly string[], special: string | undefined, count: number | undefined): FolderRow {
+    return this.db
+      .prepare<[number, string, string | null, number | null], FolderRow>(
+        `INSERT INTO folders (mailbox_id, source_path, special, source_count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (mailbox_id, source_path) DO UPDATE SET
+           special = COALESCE(excluded.special, special), source_count = COALESCE(excluded.source_count, source_count)
+         RETURNING *`,
+      )
+      .get(mailboxId, encodePath(sourcePath), special ?? null, count ?? null) as FolderRow;
+  }
+
+  setFolderTarget(folderId: number, targetPath: readonly string[], targetId: string, note?: string): void {
+    this.db
+      .prepare('UPDATE folders SET target_path = ?, target_id = ?, note = COALESCE(?, note) WHERE id = ?')
+      .run(encodePath(targetPath), targetId, note ?? null, folderId);
+  }
+
+  folders(mailboxId: number): FolderRow[] {
+    return this.db.prepare<[number], FolderRow>('SELECT * FROM folders WHERE mailbox_id = ? ORDER BY id').all(mailboxId);
+  }
+
+  // ---- items -----------------------------------------------------------------------------------
+
+  item(mailboxId: number, sourceKey: string): ItemRow | undefined {
+    return this.statements.item.get(mailboxId, sourceKey);
+  }
+
+  /** Records an item as pending (new, or again after a failure) and returns its row id. */
+  recordPending(item: NewItem): number {
+    const row = this.statements.insertItem.get({
+      mailboxId: item.mailboxId,
+      folderId: item.folderId,
+      sourceKey: item.sourceKey,
+      kind: item.kind,
+      title: item.title ?? null,
+      size: item.size,
+      contentHash: item.contentHash ?? null,
+      dedupKey: item.dedupKey ?? null,
+      now: Date.now(),
+    }) as { id: number };
+    return row.id;
+  }
+
+  /** An item already done in the same folder with the same content identity, other than this one. */
+  findDuplicate(mailboxId: number, folderId: number, dedupKey: string, sourceKey: string): ItemRow | undefined {
+    return this.statements.duplicate.get(mailboxId, folderId, dedupKey, sourceKey);
+  }
+
+  /** Counts an attempt before sending, so a crash leaves "sent, answer unknown" visible (attempts > 0, pending). */
+  markSent(rowIds: readonly number[]): void {
+    const now = Date.now();
+    this.transaction(() => {
+      for (const id of rowIds) this.statements.markSent.run(now, id);
+    });
+  }
+
+  settle(settlements: readonly Settlement[]): void {
+    const now = Date.now();
+    this.transaction(() => {
+      for (const s of settlements) {
+        this.statements.settle.run({
+          rowId: s.rowId,
+          state: s.state,
+          code: s.code ?? null,
+          reason: s.reason ?? null,
+          retryable: s.retryable === true ? 1 : 0,
+          targetId: s.targetId ?? null,
+          now,
+        });
+      }
+    });
+  }
+
+  /** Keys started but not settled, or failed in a way a retry can help. */
+  unsettledKeys(mailboxId: number, prefix: string): string[] {
+    return this.db
+      .prepare<[number, string], { source_key: string }>(
+        `SELECT source_key FROM items WHERE mailbox_id = ? AND substr(source_key, 1, length(?2)) = ?2
+           AND (state = 'pending' OR (state = 'failed' AND retryable = 1)) ORDER BY id`,
+      )
+      .all(mailboxId, prefix)
+      .map((row) => row.source_key);
+  }
+
+  items(mailboxId: number, state?: ItemState): ItemRow[] {
+    if (state === undefined) {
+      return this.db.prepare<[number], ItemRow>('SELECT * FROM items WHERE mailbox_id = ? ORDER BY id').all(mailboxId);
+    }
+    return this.db
+      .prepare<[number, string], ItemRow>('SELECT * FROM items WHERE mailbox_id = ? AND state = ? ORDER BY id')
+      .all(mailboxId, state);
+  }
+
+  /** Per-folder counts by state, for status and reports. */
+  folderCounts(mailboxId: number): { folder_id: number; state: ItemState; items: number; bytes: number }[] {
+    return this.db
+      .prepare<[number], { folder_id: number; state: ItemState; items: number; bytes: number }>(
+        `SELECT folder_id, state, COUNT(*) AS items, COALESCE(SUM(size), 0) AS bytes
+           FROM items WHERE mailbox_id = ? GROUP BY folder_id, state`,
+      )
+      .all(mailboxId);
+  }
+
+  // ---- checkpoints -----------------------------------------------------------------------------
+
+  checkpoint(mailboxId: number, scope: string): string | undefined {
+    return this.statements.checkpoint.get(mailboxId, scope)?.value;
+  }
+
+  saveCheckpoint(mailboxId: number, scope: string, value: string): void {
+    this.statements.saveCheckpoint.run(mailboxId, scope, value, Date.now());
+  }
+}

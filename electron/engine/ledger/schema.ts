@@ -1,0 +1,76 @@
+/**
+ * The ledger's schema as forward-only migrations. A ledger file written by an older Cloudward is
+ * brought up to date on open; a ledger from a newer Cloudward is refused rather than damaged.
+ */
+export const migrations: readonly string[] = [
+  // 1: the first schema.
+  `
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (source, target)
+  );
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    outcome TEXT,
+    items_done INTEGER NOT NULL DEFAULT 0,
+    bytes_done INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE mailboxes (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    label TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    code TEXT,
+    reason TEXT,
+    source_total INTEGER,
+    UNIQUE (job_id, source, target)
+  );
+  CREATE TABLE folders (
+    id INTEGER PRIMARY KEY,
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id),
+    source_path TEXT NOT NULL,
+    special TEXT,
+    target_path TEXT,
+    target_id TEXT,
+    source_count INTEGER,
+    note TEXT,
+    UNIQUE (mailbox_id, source_path)
+  );
+  CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id),
+    folder_id INTEGER NOT NULL REFERENCES folders(id),
+    source_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT,
+    size INTEGER NOT NULL DEFAULT 0,
+    content_hash TEXT,
+    dedup_key TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'skipped', 'failed')),
+    code TEXT,
+    reason TEXT,
+    retryable INTEGER NOT NULL DEFAULT 0,
+    target_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (mailbox_id, source_key)
+  );
+  CREATE INDEX items_dedup ON items (mailbox_id, folder_id, dedup_key);
+  CREATE INDEX items_state ON items (mailbox_id, state);
+  CREATE TABLE checkpoints (
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id),
+    scope TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (mailbox_id, scope)
+  );
+  `,
+];

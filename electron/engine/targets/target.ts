@@ -1,0 +1,40 @@
+import type { ErrorInfo, ItemKind } from '../../contract/index.js';
+import type { PreparedItem, SourceFolder } from '../model/items.js';
+
+/** What a target declares about itself; the pipeline paces and batches by it. */
+export interface TargetCapabilities {
+  readonly kinds: readonly ItemKind[];
+  /** Largest item it takes, bytes. */
+  readonly maxItemBytes: number;
+  readonly maxBatchItems: number;
+  readonly maxBatchBytes: number;
+  /** Per-mailbox budget: bytes per window and requests in flight at once. */
+  readonly budget: {
+    readonly bytesPerWindow: number;
+    readonly windowMs: number;
+    readonly maxConcurrent: number;
+  };
+}
+
+export type ItemOutcome =
+  | { ok: true; targetId: string }
+  | { ok: false; error: ErrorInfo };
+
+export interface Target {
+  readonly label: string;
+  readonly capabilities: TargetCapabilities;
+  /** Connects and checks access before the job starts (blocked tenant, bad credentials). */
+  open(): Promise<void>;
+  /** Finds or creates the folder; returns the target's id for it and the path it really used. */
+  ensureFolder(folder: SourceFolder, mappedPath: readonly string[]): Promise<{ targetId: string; path: readonly string[] }>;
+  /** Writes a batch; answers per item, in the same order. Throws only when the whole batch failed. */
+  write(batch: readonly PreparedItem[], signal: AbortSignal): Promise<ItemOutcome[]>;
+  /**
+   * After a crash, items that were sent but never answered are asked about here: the target says which
+   * exist already (by the item's key or content), so a resume never writes them twice.
+   */
+  reconcile?(items: readonly PreparedItem[]): Promise<(string | undefined)[]>;
+  /** Reads back one written item to verify it (first item of each kind in a job). */
+  verify?(item: PreparedItem, targetId: string): Promise<void>;
+  close(): Promise<void>;
+}
