@@ -5,7 +5,8 @@
  * @type {{ room: string, files: string[], forbidden: { group: string[], message: string }[] }[]}
  */
 const node = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'stream', 'http', 'https', 'net', 'tls'], message: 'Node built-ins are not allowed in this room.' };
-const electron = { group: ['electron', 'electron/*'], message: 'Only electron/main and electron/preload may import electron.' };
+// Anchored (leading /): unanchored 'electron/*' also matched relative paths such as '../../electron/contract/ipc.js'.
+const electron = { group: ['/electron', '/electron/*'], message: 'Only electron/main and electron/preload may import electron.' };
 const react = { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'React belongs to the renderer only.' };
 const renderer = { group: ['**/renderer/**', '**/renderer'], message: 'Nothing imports the renderer.' };
 const engine = { group: ['**/engine/**', '**/engine'], message: 'The engine is reached through the CLI or the utility process, not imported here.' };

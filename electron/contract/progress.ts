@@ -5,23 +5,36 @@ import type { ItemKind, ItemState } from './items.js';
  * Everything a running job tells the outside, as a union keyed by `type` (the CLI's --json lines,
  * the UI's event stream). Each event is sent only after the ledger has committed what it reports.
  */
-export interface ProgressEvent {
-  type: 'progress';
-  jobId: number;
-  mailboxId: number;
-  mailbox: string;
+/** Counters and rates for one mailbox or the whole job. */
+export interface ProgressFigures {
   itemsDone: number;
   itemsSkipped: number;
   itemsFailed: number;
-  /** Items the source announced, when it can count ahead; undefined while still counting. */
+  /** Items the source announced, when it can count ahead; undefined while unknown. */
   itemsTotal: number | undefined;
   bytesDone: number;
-  bytesTotal: number | undefined;
-  /** Bytes per second over the recent window. */
-  bytesPerSecond: number;
+  /** Items per second and bytes per second over the recent window. */
   itemsPerSecond: number;
+  bytesPerSecond: number;
   /** Seconds until done, when the total is known. */
   etaSeconds: number | undefined;
+}
+
+export interface MailboxProgress extends ProgressFigures {
+  mailboxId: number;
+  mailbox: string;
+  state: 'waiting' | 'running' | 'finished' | 'failed' | 'cancelled';
+}
+
+/**
+ * One event for the whole job, at most ten a second, whatever the number of mailboxes: a UI or a
+ * terminal never drowns in updates.
+ */
+export interface ProgressEvent {
+  type: 'progress';
+  jobId: number;
+  totals: ProgressFigures;
+  mailboxes: MailboxProgress[];
   paused: boolean;
 }
 

@@ -319,11 +319,11 @@ export class Ledger {
   /** Keys started but not settled, or failed in a way a retry can help. */
   unsettledKeys(mailboxId: number, prefix: string): string[] {
     return this.db
-      .prepare<[number, string], { source_key: string }>(
-        `SELECT source_key FROM items WHERE mailbox_id = ? AND substr(source_key, 1, length(?2)) = ?2
+      .prepare<{ mailboxId: number; prefix: string }, { source_key: string }>(
+        `SELECT source_key FROM items WHERE mailbox_id = @mailboxId AND substr(source_key, 1, length(@prefix)) = @prefix
            AND (state = 'pending' OR (state = 'failed' AND retryable = 1)) ORDER BY id`,
       )
-      .all(mailboxId, prefix)
+      .all({ mailboxId, prefix })
       .map((row) => row.source_key);
   }
 
@@ -344,6 +344,28 @@ export class Ledger {
            FROM items WHERE mailbox_id = ? GROUP BY folder_id, state`,
       )
       .all(mailboxId);
+  }
+
+  /** Items of a job by state; duplicates are counted apart because they are expected, not a problem. */
+  jobCounts(jobId: number): { done: number; skipped: number; duplicates: number; failed: number; pending: number; bytes: number } {
+    const rows = this.db
+      .prepare<[number], { state: string; duplicate: number; n: number; bytes: number }>(
+        `SELECT i.state AS state, COALESCE(i.code = 'DUPLICATE', 0) AS duplicate, COUNT(*) AS n, COALESCE(SUM(i.size), 0) AS bytes
+           FROM items i JOIN mailboxes m ON m.id = i.mailbox_id WHERE m.job_id = ? GROUP BY 1, 2`,
+      )
+      .all(jobId);
+    const counts = { done: 0, skipped: 0, duplicates: 0, failed: 0, pending: 0, bytes: 0 };
+    for (const row of rows) {
+      if (row.state === 'done') {
+        counts.done += row.n;
+        counts.bytes += row.bytes;
+      } else if (row.state === 'skipped') {
+        counts.skipped += row.n;
+        if (row.duplicate) counts.duplicates += row.n;
+      } else if (row.state === 'failed') counts.failed += row.n;
+      else counts.pending += row.n;
+    }
+    return counts;
   }
 
   // ---- checkpoints -----------------------------------------------------------------------------

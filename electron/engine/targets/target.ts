@@ -6,6 +6,8 @@ export interface TargetCapabilities {
   readonly kinds: readonly ItemKind[];
   /** Largest item it takes, bytes. */
   readonly maxItemBytes: number;
+  /** Said with every item skipped for size: how the administrator can raise the limit. */
+  readonly sizeLimitAdvice?: string;
   readonly maxBatchItems: number;
   readonly maxBatchBytes: number;
   /** Per-mailbox budget: bytes per window and requests in flight at once. */

@@ -1,0 +1,28 @@
+import { specialFolderNames } from '../../contract/index.js';
+import type { SourceFolder } from '../model/items.js';
+
+/**
+ * Maps source folder paths to target paths: a folder with a special role lands on the target's
+ * well-known folder whatever its (localized) name ("Éléments supprimés" → Deleted Items), and its
+ * subfolders follow it. Other folders keep their names below their mapped parent.
+ */
+export class FolderMap {
+  private readonly mapped = new Map<string, readonly string[]>();
+
+  map(folder: SourceFolder): readonly string[] {
+    const key = JSON.stringify(folder.path);
+    const known = this.mapped.get(key);
+    if (known) return known;
+    let result: readonly string[];
+    if (folder.special !== undefined) {
+      result = [specialFolderNames[folder.special]];
+    } else if (folder.path.length <= 1) {
+      result = [...folder.path];
+    } else {
+      const parent = this.map({ path: folder.path.slice(0, -1) });
+      result = [...parent, folder.path[folder.path.length - 1] ?? ''];
+    }
+    this.mapped.set(key, result);
+    return result;
+  }
+}

@@ -1,0 +1,538 @@
+import {
+  CloudwardError,
+  type ErrorCode,
+  type ErrorInfo,
+  type ItemKind,
+  type MailboxProgress,
+  toCloudwardError,
+} from '../../contract/index.js';
+import type { Ledger, Settlement } from '../ledger/ledger.js';
+import type { Logger } from '../log/logger.js';
+import type { PreparedItem, SourceFolder, SourceItem, TargetFolderRef } from '../model/items.js';
+import type { Source, SourceContext, UnreadableItem } from '../sources/source.js';
+import type { Target } from '../targets/target.js';
+import { canonicalContent, mailDedupKey, sha256 } from './content-identity.js';
+import { FolderMap } from './folder-map.js';
+import type { Gate } from './gate.js';
+import type { MailboxPlan } from './job-types.js';
+import { type Clock, Pacer } from './pacer.js';
+import { RateMeter } from './progress-meter.js';
+import { type RetryPolicy, retryDelay } from './retry-policy.js';
+
+/** What a mailbox run needs from the job around it. */
+export interface MailboxHost {
+  readonly jobId: number;
+  readonly ledger: Ledger;
+  readonly retry: RetryPolicy;
+  readonly clock: Clock;
+  readonly gate: Gate;
+  readonly log: Logger;
+  readonly verifyKinds: boolean;
+  /** Kinds verified (or being verified) in this job already. */
+  readonly verifiedKinds: Set<ItemKind>;
+  emitItem(event: { folder: string; sourceKey: string; kind: ItemKind; state: Settlement['state']; size: number; targetId?: string; error?: ErrorInfo }, mailboxId: number): void;
+  emitWait(mailboxId: number, reason: 'throttled' | 'budget' | 'retry', ms: number, message: string): void;
+  changed(): void;
+  /** A failure that must stop every mailbox (verify-after-write found a mismatch). */
+  stopJob(error: CloudwardError): void;
+}
+
+/** Errors about the account or the connection as a whole: nothing more can be sent to this mailbox. */
+const mailboxFatal = new Set<ErrorCode>(['TARGET_AUTH_FAILED', 'TARGET_BLOCKED', 'LEDGER_FAILED', 'VERIFY_FAILED', 'SOURCE_AUTH_FAILED', 'SOURCE_UNREADABLE']);
+
+/** Items the target cannot take are skipped (a decision, reported); anything else that went wrong failed. */
+const skippedCodes = new Set<ErrorCode>(['ITEM_TOO_LARGE', 'ITEM_UNSUPPORTED', 'DUPLICATE']);
+function stateFor(error: ErrorInfo | undefined): Settlement['state'] {
+  if (!error) return 'done';
+  return skippedCodes.has(error.code) ? 'skipped' : 'failed';
+}
+
+interface Draft {
+  readonly item: SourceItem;
+  readonly seq: number;
+  readonly mime: Uint8Array | undefined;
+  readonly size: number;
+  readonly contentHash: string;
+  readonly dedupKey: string;
+  readonly targetFolder: TargetFolderRef;
+  rowId: number;
+}
+
+interface FolderState {
+  readonly ref: TargetFolderRef;
+  readonly label: string;
+}
+
+/**
+ * Migrates one mailbox: pulls the source, skips what the ledger says is settled, catches duplicates,
+ * batches under the target's budget, retries what a retry can help, and commits every outcome before
+ * announcing it. Checkpoints are committed only once every item yielded before them is settled.
+ */
+export class MailboxRun {
+  readonly progress: MailboxProgress;
+  private readonly rate = new RateMeter();
+  private readonly abort = new AbortController();
+  private readonly folders = new Map<string, Promise<FolderState>>();
+  private readonly folderMap = new FolderMap();
+  private readonly inflightDedup = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly unsettledSeqs = new Set<number>();
+  private readonly checkpointQueue: { seq: number; scope: string; value: string }[] = [];
+  private batch: Draft[] = [];
+  private batchBytes = 0;
+  private seq = 0;
+  private mailboxId = 0;
+  private pacer!: Pacer;
+  private target!: Target;
+  private fatal: CloudwardError | undefined;
+
+  constructor(
+    private readonly host: MailboxHost,
+    private readonly plan: MailboxPlan,
+    jobSignal: AbortSignal,
+  ) {
+    this.progress = {
+      mailboxId: 0,
+      mailbox: plan.label,
+      state: 'waiting',
+      itemsDone: 0,
+      itemsSkipped: 0,
+      itemsFailed: 0,
+      itemsTotal: undefined,
+      bytesDone: 0,
+      itemsPerSecond: 0,
+      bytesPerSecond: 0,
+      etaSeconds: undefined,
+    };
+    if (jobSignal.aborted) this.abort.abort(jobSignal.reason);
+    else jobSignal.addEventListener('abort', () => this.abort.abort(jobSignal.reason), { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Runs to the end; returns the error that stopped this mailbox, if one did. */
+  async run(): Promise<CloudwardError | undefined> {
+    const { ledger } = this.host;
+    const row = ledger.findOrCreateMailbox(this.host.jobId, this.plan.label, this.plan.source, this.plan.target);
+    this.mailboxId = row.id;
+    this.progress.mailboxId = row.id;
+    this.progress.state = 'running';
+    ledger.setMailboxState(row.id, 'running');
+    this.host.changed();
+    const log = this.host.log.child({ mailbox: row.id, label: this.plan.label });
+    let source: Source | undefined;
+    try {
+      source = this.plan.createSource();
+      this.target = this.plan.createTarget();
+      await source.open().catch((error: unknown) => {
+        throw toCloudwardError(error, 'SOURCE_UNREADABLE');
+      });
+      await this.target.open().catch((error: unknown) => {
+        throw toCloudwardError(error, 'TARGET_UNREACHABLE');
+      });
+      this.pacer = new Pacer(this.target.capabilities.budget, this.host.clock);
+      const estimate = await source.estimate?.().catch(() => undefined);
+      if (estimate) {
+        this.progress.itemsTotal = estimate.items;
+        ledger.setMailboxTotal(row.id, estimate.items);
+      }
+      await this.pull(source);
+      await this.drain();
+    } catch (error) {
+      // An abort we asked for (cancel, or another mailbox stopping the job) is not this mailbox's failure.
+      const cancelled = this.signal.aborted && (error === this.signal.reason || (error as Error | undefined)?.name === 'AbortError');
+      if (!cancelled) {
+        const cause = toCloudwardError(error);
+        this.fatal ??= cause;
+        log.error({ code: cause.code, err: cause.message }, 'mailbox stopped');
+      }
+    } finally {
+      await this.drain().catch(() => undefined);
+      await source?.close().catch(() => undefined);
+      await this.target?.close().catch(() => undefined);
+    }
+    const state = this.fatal ? 'failed' : this.signal.aborted ? 'cancelled' : 'finished';
+    this.progress.state = state;
+    ledger.setMailboxState(row.id, state, this.fatal?.code, this.fatal?.message);
+    this.host.changed();
+    return this.fatal;
+  }
+
+  private async pull(source: Source): Promise<void> {
+    const context = this.context();
+    for await (const entry of source.entries(context)) {
+      await this.host.gate.wait(this.signal);
+      if (this.signal.aborted || this.fatal) break;
+      if (entry.type === 'folder') await this.folder(entry.folder);
+      else await this.item(entry.item);
+    }
+    if (!this.signal.aborted && !this.fatal) await this.flush();
+  }
+
+  private context(): SourceContext {
+    const { ledger } = this.host;
+    return {
+      signal: this.signal,
+      checkpoint: (scope) => ledger.checkpoint(this.mailboxId, scope),
+      saveCheckpoint: (scope, value) => {
+        this.checkpointQueue.push({ seq: this.seq, scope, value });
+        this.commitCheckpoints();
+      },
+      isSettled: (key) => {
+        const state = ledger.item(this.mailboxId, key)?.state;
+        return state === 'done' || state === 'skipped';
+      },
+      unsettledKeys: (prefix) => ledger.unsettledKeys(this.mailboxId, prefix),
+      reportUnreadable: (failure) => this.unreadable(failure),
+    };
+  }
+
+  private commitCheckpoints(): void {
+    let lowest = Infinity;
+    for (const seq of this.unsettledSeqs) lowest = Math.min(lowest, seq);
+    while (this.checkpointQueue.length > 0 && (this.checkpointQueue[0]?.seq ?? 0) < lowest) {
+      const checkpoint = this.checkpointQueue.shift();
+      if (checkpoint) this.host.ledger.saveCheckpoint(this.mailboxId, checkpoint.scope, checkpoint.value);
+    }
+  }
+
+  private folder(folder: SourceFolder): Promise<FolderState> {
+    const key = JSON.stringify(folder.path);
+    let state = this.folders.get(key);
+    if (!state) {
+      state = this.createFolder(folder);
+      this.folders.set(key, state);
+    }
+    return state;
+  }
+
+  private async createFolder(folder: SourceFolder): Promise<FolderState> {
+    const { ledger } = this.host;
+    const row = ledger.upsertFolder(this.mailboxId, folder.path, folder.special, folder.count);
+    const wanted = row.target_path ? (JSON.parse(row.target_path) as string[]) : this.folderMap.map(folder);
+    const made = await this.target.ensureFolder(folder, wanted);
+    const renamed = made.path.join('/') !== wanted.join('/');
+    ledger.setFolderTarget(row.id, made.path, made.targetId, renamed ? `renamed from ${wanted.join('/')}` : undefined);
+    const ref: TargetFolderRef = { folderId: row.id, path: made.path, targetId: made.targetId };
+    if (folder.special !== undefined) Object.assign(ref, { special: folder.special });
+    return { ref, label: folder.path.join('/') };
+  }
+
+  private async item(item: SourceItem): Promise<void> {
+    const { ledger } = this.host;
+    const seq = ++this.seq;
+    const folder = await this.folder(item.folder);
+    const row = ledger.item(this.mailboxId, item.key);
+    if (row && (row.state === 'done' || row.state === 'skipped')) {
+      if (row.state === 'done') this.progress.itemsDone++;
+      else this.progress.itemsSkipped++;
+      this.host.changed();
+      return;
+    }
+    const capabilities = this.target.capabilities;
+    if (!capabilities.kinds.includes(item.kind)) {
+      this.settleAlone(item, folder, item.size, undefined, undefined, {
+        code: 'ITEM_UNSUPPORTED',
+        message: `${this.target.label} does not take ${item.kind} items`,
+        retryable: false,
+      });
+      return;
+    }
+    if (item.size > capabilities.maxItemBytes) {
+      // Known too large before loading: never read it into memory.
+      this.settleAlone(item, folder, item.size, undefined, undefined, this.tooLarge(item.size));
+      return;
+    }
+    let mime: Uint8Array | undefined;
+    let contentHash: string;
+    let size: number;
+    let dedupKey: string;
+    try {
+      if (item.kind === 'mail') {
+        mime = await item.load();
+        size = mime.byteLength;
+        contentHash = sha256(mime);
+        dedupKey = mailDedupKey(item.messageId, item.sentAt, size, contentHash);
+      } else {
+        const canonical = canonicalContent(item);
+        contentHash = sha256(canonical);
+        size = item.size > 0 ? item.size : Buffer.byteLength(canonical);
+        dedupKey = `content:${contentHash}`;
+      }
+    } catch (error) {
+      const cause = toCloudwardError(error, 'ITEM_UNREADABLE');
+      this.settleAlone(item, folder, item.size, undefined, undefined, cause.toInfo());
+      return;
+    }
+    if (size > capabilities.maxItemBytes) {
+      this.settleAlone(item, folder, size, contentHash, dedupKey, this.tooLarge(size));
+      return;
+    }
+    const dedupScope = `${folder.ref.folderId}|${dedupKey}`;
+    const twin = ledger.findDuplicate(this.mailboxId, folder.ref.folderId, dedupKey, item.key);
+    if (twin || this.inflightDedup.has(dedupScope)) {
+      this.settleAlone(item, folder, size, contentHash, dedupKey, {
+        code: 'DUPLICATE',
+        message: twin ? `Same content as ${twin.source_key}, already migrated` : 'Same content as an item in this run',
+        retryable: false,
+      });
+      return;
+    }
+    const draft: Draft = { item, seq, mime, size, contentHash, dedupKey, targetFolder: folder.ref, rowId: row?.id ?? 0 };
+    if (row && row.state === 'pending' && row.attempts > 0 && this.target.reconcile) {
+      // Sent before a crash with no answer recorded: ask the target before writing it again.
+      const found = await this.target.reconcile([this.prepared(draft)]).catch(() => [undefined]);
+      if (found[0] !== undefined) {
+        this.settleAlone(item, folder, size, contentHash, dedupKey, undefined, 'done', found[0]);
+        return;
+      }
+    }
+    this.inflightDedup.add(dedupScope);
+    this.unsettledSeqs.add(seq);
+    this.batch.push(draft);
+    this.batchBytes += size;
+    if (this.batch.length >= capabilities.maxBatchItems || this.batchBytes >= capabilities.maxBatchBytes) {
+      await this.flush();
+    }
+  }
+
+  private tooLarge(size: number): ErrorInfo {
+    const capabilities = this.target.capabilities;
+    const limitMb = (capabilities.maxItemBytes / 1_048_576).toFixed(0);
+    const advice = capabilities.sizeLimitAdvice ? ` ${capabilities.sizeLimitAdvice}` : '';
+    return {
+      code: 'ITEM_TOO_LARGE',
+      message: `${(size / 1_048_576).toFixed(1)} MB is over the target's ${limitMb} MB limit.${advice}`,
+      retryable: false,
+    };
+  }
+
+  private prepared(draft: Draft): PreparedItem {
+    return {
+      item: draft.item,
+      mime: draft.mime,
+      size: draft.size,
+      contentHash: draft.contentHash,
+      rowId: draft.rowId,
+      targetFolder: draft.targetFolder,
+    };
+  }
+
+  /** Records and settles an item that is not sent (skipped, unreadable, reconciled) in one transaction. */
+  private settleAlone(
+    item: Pick<SourceItem, 'key' | 'kind' | 'title'>,
+    folder: FolderState,
+    size: number,
+    contentHash: string | undefined,
+    dedupKey: string | undefined,
+    error: ErrorInfo | undefined,
+    state: Settlement['state'] = stateFor(error),
+    targetId?: string,
+  ): void {
+    const { ledger } = this.host;
+    ledger.transaction(() => {
+      const rowId = ledger.recordPending({
+        mailboxId: this.mailboxId,
+        folderId: folder.ref.folderId,
+        sourceKey: item.key,
+        kind: item.kind,
+        title: item.title,
+        size,
+        contentHash,
+        dedupKey,
+      });
+      ledger.settle([{ rowId, state, code: error?.code, reason: error?.message, retryable: error?.retryable, targetId }]);
+    });
+    this.count(state, state === 'done' ? size : 0);
+    this.host.emitItem(
+      { folder: folder.label, sourceKey: item.key, kind: item.kind, state, size, ...(targetId ? { targetId } : {}), ...(error ? { error } : {}) },
+      this.mailboxId,
+    );
+  }
+
+  private unreadable(failure: UnreadableItem): void {
+    const settled = this.folder({ path: failure.folderPath }).then((folder) => {
+      this.settleAlone(failure, folder, 0, undefined, undefined, {
+        code: 'ITEM_UNREADABLE',
+        message: failure.reason,
+        retryable: false,
+      });
+    });
+    this.inflight.add(settled);
+    void settled.finally(() => this.inflight.delete(settled));
+  }
+
+  private count(state: Settlement['state'], bytes: number): void {
+    if (state === 'done') this.progress.itemsDone++;
+    else if (state === 'skipped') this.progress.itemsSkipped++;
+    else this.progress.itemsFailed++;
+    this.progress.bytesDone += bytes;
+    this.rate.add(this.host.clock.now(), 1, bytes);
+    this.host.changed();
+  }
+
+  /** Rates and ETA, refreshed just before a progress event goes out. */
+  refreshRates(): void {
+    const { itemsPerSecond, bytesPerSecond } = this.rate.rates(this.host.clock.now());
+    this.progress.itemsPerSecond = itemsPerSecond;
+    this.progress.bytesPerSecond = bytesPerSecond;
+    const settled = this.progress.itemsDone + this.progress.itemsSkipped + this.progress.itemsFailed;
+    const total = this.progress.itemsTotal;
+    this.progress.etaSeconds =
+      total !== undefined && itemsPerSecond > 0 ? Math.max(0, (total - settled) / itemsPerSecond) : undefined;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const drafts = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    const { ledger } = this.host;
+    ledger.transaction(() => {
+      for (const draft of drafts) {
+        draft.rowId = ledger.recordPending({
+          mailboxId: this.mailboxId,
+          folderId: draft.targetFolder.folderId,
+          sourceKey: draft.item.key,
+          kind: draft.item.kind,
+          title: draft.item.title,
+          size: draft.size,
+          contentHash: draft.contentHash,
+          dedupKey: draft.dedupKey,
+        });
+      }
+    });
+    const release = await this.acquire(bytes);
+    const sending = this.send(drafts, 1, release).catch((error: unknown) => this.stop(toCloudwardError(error)));
+    this.inflight.add(sending);
+    void sending.finally(() => this.inflight.delete(sending));
+  }
+
+  private acquire(bytes: number): Promise<() => void> {
+    return this.pacer.acquire(bytes, this.signal, (ms, reason) => {
+      this.host.emitWait(this.mailboxId, reason, ms, reason === 'throttled' ? 'Server asked us to back off' : 'Keeping under the mailbox budget');
+    });
+  }
+
+  private async send(drafts: Draft[], attempt: number, release: () => void): Promise<void> {
+    const { ledger } = this.host;
+    ledger.markSent(drafts.map((draft) => draft.rowId));
+    let outcomes;
+    try {
+      outcomes = await this.target.write(drafts.map((draft) => this.prepared(draft)), this.signal);
+      if (outcomes.length !== drafts.length) {
+        throw new CloudwardError('INTERNAL', `The target answered ${outcomes.length} results for ${drafts.length} items`);
+      }
+    } catch (error) {
+      release();
+      const cause = toCloudwardError(error, 'TARGET_FAILED');
+      if (mailboxFatal.has(cause.code)) throw cause;
+      if (this.signal.aborted) return;
+      if (cause.retryable && attempt < this.host.retry.maxAttempts) {
+        await this.retryLater(drafts, attempt, cause);
+        return;
+      }
+      this.settle(drafts.map((draft) => ({ draft, error: cause.toInfo() })));
+      return;
+    }
+    release();
+    const results: { draft: Draft; targetId?: string; error?: ErrorInfo }[] = [];
+    const again: Draft[] = [];
+    let hint: CloudwardError | undefined;
+    for (const [index, draft] of drafts.entries()) {
+      const outcome = outcomes[index];
+      if (!outcome) continue;
+      if (outcome.ok) {
+        results.push({ draft, targetId: outcome.targetId });
+      } else if (outcome.error.retryable && attempt < this.host.retry.maxAttempts && !this.signal.aborted) {
+        again.push(draft);
+        hint = new CloudwardError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.error.retryAfterMs });
+      } else {
+        results.push({ draft, error: outcome.error });
+      }
+    }
+    await this.verifyFirsts(results);
+    this.settle(results);
+    if (again.length > 0 && hint) await this.retryLater(again, attempt, hint);
+  }
+
+  private async retryLater(drafts: Draft[], attempt: number, cause: CloudwardError): Promise<void> {
+    const delay = retryDelay(this.host.retry, attempt + 1, cause);
+    if (cause.code === 'THROTTLED') this.pacer.pauseFor(delay);
+    this.host.emitWait(this.mailboxId, cause.code === 'THROTTLED' ? 'throttled' : 'retry', delay, cause.message);
+    try {
+      await this.host.clock.sleep(delay, this.signal);
+      const release = await this.acquire(drafts.reduce((sum, draft) => sum + draft.size, 0));
+      await this.send(drafts, attempt + 1, release);
+    } catch (error) {
+      if (!this.signal.aborted) throw error;
+    }
+  }
+
+  private async verifyFirsts(results: { draft: Draft; targetId?: string; error?: ErrorInfo }[]): Promise<void> {
+    if (!this.host.verifyKinds || !this.target.verify) return;
+    for (const result of results) {
+      const kind = result.draft.item.kind;
+      if (result.targetId === undefined || this.host.verifiedKinds.has(kind)) continue;
+      this.host.verifiedKinds.add(kind);
+      try {
+        await this.target.verify(this.prepared(result.draft), result.targetId);
+      } catch (error) {
+        const cause = toCloudwardError(error, 'VERIFY_FAILED');
+        const failure = new CloudwardError('VERIFY_FAILED', `Verify after write failed for the first ${kind}: ${cause.message}`);
+        result.error = failure.toInfo();
+        delete result.targetId;
+        this.settle([result]);
+        results.splice(results.indexOf(result), 1);
+        this.host.stopJob(failure);
+        throw failure;
+      }
+    }
+  }
+
+  private settle(results: { draft: Draft; targetId?: string; error?: ErrorInfo }[]): void {
+    if (results.length === 0) return;
+    this.host.ledger.settle(
+      results.map(({ draft, targetId, error }) => ({
+        rowId: draft.rowId,
+        state: stateFor(error),
+        code: error?.code,
+        reason: error?.message,
+        retryable: error?.retryable,
+        targetId,
+      })),
+    );
+    for (const { draft, targetId, error } of results) {
+      const state = stateFor(error);
+      this.unsettledSeqs.delete(draft.seq);
+      this.inflightDedup.delete(`${draft.targetFolder.folderId}|${draft.dedupKey}`);
+      this.count(state, state === 'done' ? draft.size : 0);
+      this.host.emitItem(
+        {
+          folder: draft.targetFolder.path.join('/'),
+          sourceKey: draft.item.key,
+          kind: draft.item.kind,
+          state,
+          size: draft.size,
+          ...(targetId ? { targetId } : {}),
+          ...(error ? { error } : {}),
+        },
+        this.mailboxId,
+      );
+    }
+    this.commitCheckpoints();
+  }
+
+  private stop(error: CloudwardError): void {
+    this.fatal ??= error;
+    this.abort.abort(error);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    if (this.fatal) throw this.fatal;
+  }
+}

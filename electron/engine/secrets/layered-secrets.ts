@@ -1,0 +1,72 @@
+import { CloudwardError } from '../../contract/index.js';
+import type { Keychain, SecretProvider, SecretRole } from './secret-provider.js';
+
+export const keychainService = 'Cloudward';
+
+const environmentNames: Partial<Record<SecretRole, string>> = {
+  'source-password': 'CLOUDWARD_SOURCE_PASSWORD',
+  'target-password': 'CLOUDWARD_TARGET_PASSWORD',
+  'target-token': 'CLOUDWARD_TARGET_TOKEN',
+  'target-client-secret': 'CLOUDWARD_TARGET_CLIENT_SECRET',
+};
+
+export interface LayeredSecretsOptions {
+  keychain?: Keychain | undefined;
+  environment?: NodeJS.ProcessEnv;
+  /** Asks a person; undefined when nobody is there (no terminal, CI). */
+  prompt?: ((question: string) => Promise<string | undefined>) | undefined;
+}
+
+/**
+ * Secrets from the keychain first (what a technician saved, what a batch CSV stored), then the
+ * environment (scripts), then a prompt. A keychain that is not there is not an error until nothing
+ * else has the secret either.
+ */
+export class LayeredSecrets implements SecretProvider {
+  private keychainProblem: string | undefined;
+
+  constructor(private readonly options: LayeredSecretsOptions) {}
+
+  async get(role: SecretRole, account: string): Promise<string | undefined> {
+    const keychain = this.options.keychain;
+    if (keychain) {
+      try {
+        const stored = await keychain.get(keychainService, `${role}:${account}`);
+        if (stored !== null) return stored;
+      } catch (error) {
+        this.keychainProblem = (error as Error).message;
+      }
+    }
+    const name = environmentNames[role];
+    const fromEnvironment = name ? (this.options.environment ?? process.env)[name] : undefined;
+    if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+    if (this.options.prompt) {
+      const label = role.replace('-', ' ');
+      const answer = await this.options.prompt(`${label} for ${account}: `);
+      if (answer !== undefined && answer !== '') return answer;
+    }
+    return undefined;
+  }
+
+  /** Like get, but a missing secret is a clear error that says where it could come from. */
+  async require(role: SecretRole, account: string): Promise<string> {
+    const secret = await this.get(role, account);
+    if (secret !== undefined) return secret;
+    const name = environmentNames[role];
+    const where = [`the OS keychain (service "${keychainService}", account "${role}:${account}")`, name ? `the environment variable ${name}` : undefined]
+      .filter(Boolean)
+      .join(' or ');
+    const problem = this.keychainProblem ? ` (${this.keychainProblem})` : '';
+    throw new CloudwardError('SECRET_MISSING', `No ${role.replace('-', ' ')} for ${account}: put it in ${where}${problem}`);
+  }
+
+  async set(role: SecretRole, account: string, secret: string): Promise<void> {
+    if (!this.options.keychain) throw new CloudwardError('SECRET_MISSING', 'No OS keychain to store the secret in');
+    await this.options.keychain.set(keychainService, `${role}:${account}`, secret);
+  }
+
+  async delete(role: SecretRole, account: string): Promise<boolean> {
+    if (!this.options.keychain) return false;
+    return this.options.keychain.delete(keychainService, `${role}:${account}`);
+  }
+}

@@ -1,0 +1,191 @@
+import { type Dirent, promises as fs } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+
+import { CloudwardError } from '../../../contract/index.js';
+import { specialFolderByName } from '../../model/folder-names.js';
+import type { MailFlags, MailItem, SourceEntry, SourceFolder } from '../../model/items.js';
+import type { Source, SourceContext } from '../source.js';
+import { readHeaderSummary } from './mail-headers.js';
+
+/** Files larger than this are not read into memory at all: no target takes them (Exchange: 150 MB). */
+const maxReadBytes = 256 * 1024 * 1024;
+/** Files read ahead of the pipeline, so disk latency overlaps hashing and writing. */
+const readAhead = 8;
+
+interface MessageFile {
+  path: string;
+  key: string;
+  flags: MailFlags;
+}
+
+interface FolderPlan {
+  folder: SourceFolder;
+  files: MessageFile[];
+}
+
+/** Names our own dir: target writes, so a backup can be read back without re-importing its manifest. */
+const ownFiles = new Set(['manifest.json', '.cloudward']);
+
+/**
+ * A folder tree of .eml files (Windows Live Mail / Outlook Express stores, "save as" exports) and
+ * Maildir (cur/new, Maildir++ ".Sub.Folder" children). Folder names come from the tree.
+ */
+export class EmlSource implements Source {
+  readonly label: string;
+
+  constructor(private readonly root: string) {
+    this.label = root;
+  }
+
+  async open(): Promise<void> {
+    let stat;
+    try {
+      stat = await fs.stat(this.root);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CloudwardError('SOURCE_UNREADABLE', code === 'ENOENT' ? `${this.root} does not exist` : `Cannot read ${this.root}: ${code ?? String(error)}`);
+    }
+    if (!stat.isDirectory()) throw new CloudwardError('SOURCE_UNREADABLE', `${this.root} is not a folder (eml: takes a folder of .eml files or a Maildir)`);
+  }
+
+  async estimate(): Promise<{ items: number }> {
+    let items = 0;
+    for await (const plan of this.plans()) items += plan.files.length;
+    return { items };
+  }
+
+  async *entries(context: SourceContext): AsyncIterable<SourceEntry> {
+    for await (const plan of this.plans()) {
+      yield { type: 'folder', folder: plan.folder };
+      const pending: Promise<SourceEntry | undefined>[] = [];
+      let next = 0;
+      const fill = (): void => {
+        while (pending.length < readAhead && next < plan.files.length) {
+          const file = plan.files[next++];
+          if (file) pending.push(this.read(file, plan.folder, context));
+        }
+      };
+      fill();
+      while (pending.length > 0) {
+        const entry = await pending.shift();
+        fill();
+        if (entry) yield entry;
+        if (context.signal.aborted) return;
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private async read(file: MessageFile, folder: SourceFolder, context: SourceContext): Promise<SourceEntry | undefined> {
+    if (context.isSettled(file.key)) {
+      return { type: 'item', item: this.item(file, folder, 0, {}, () => fs.readFile(file.path)) };
+    }
+    try {
+      const stat = await fs.stat(file.path);
+      if (stat.size > maxReadBytes) {
+        return { type: 'item', item: this.item(file, folder, stat.size, {}, () => fs.readFile(file.path)) };
+      }
+      const bytes = await fs.readFile(file.path);
+      return { type: 'item', item: this.item(file, folder, bytes.byteLength, readHeaderSummary(bytes), () => Promise.resolve(bytes)) };
+    } catch (error) {
+      context.reportUnreadable({ key: file.key, folderPath: folder.path, kind: 'mail', reason: `Cannot read ${file.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      return undefined;
+    }
+  }
+
+  private item(file: MessageFile, folder: SourceFolder, size: number, headers: ReturnType<typeof readHeaderSummary>, load: () => Promise<Uint8Array>): MailItem {
+    return {
+      kind: 'mail',
+      key: file.key,
+      folder,
+      size,
+      title: headers.subject ?? basename(file.path),
+      ...(headers.messageId ? { messageId: headers.messageId } : {}),
+      ...(headers.date ? { sentAt: headers.date } : {}),
+      flags: file.flags,
+      keywords: [],
+      categories: [],
+      load,
+    };
+  }
+
+  /** Every folder with its message files, depth first, in a stable order. */
+  private async *plans(): AsyncIterable<FolderPlan> {
+    yield* this.walk(this.root, []);
+  }
+
+  private async *walk(dir: string, path: string[]): AsyncIterable<FolderPlan> {
+    const entries = await readDir(dir);
+    const names = new Set(entries.map((entry) => entry.name));
+    if (names.has('cur') || names.has('new')) {
+      yield* this.maildir(dir, path.length === 0 ? ['Inbox'] : path, entries);
+      return;
+    }
+    const files = entries
+      .filter((entry) => entry.isFile() && /\.eml$/i.test(entry.name))
+      .map((entry): MessageFile => {
+        const full = join(dir, entry.name);
+        return { path: full, key: `eml:${toKeyPath(relative(this.root, full))}`, flags: { seen: true, flagged: false, answered: false, draft: false, forwarded: false } };
+      });
+    if (files.length > 0) {
+      const folderPath = path.length === 0 ? [basename(this.root)] : path;
+      yield { folder: folderOf(folderPath, files.length), files };
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !ownFiles.has(entry.name) && !entry.name.startsWith('.')) {
+        yield* this.walk(join(dir, entry.name), [...path, entry.name]);
+      }
+    }
+  }
+
+  private async *maildir(dir: string, path: string[], entries: Dirent[]): AsyncIterable<FolderPlan> {
+    const files: MessageFile[] = [];
+    for (const sub of ['new', 'cur'] as const) {
+      if (!entries.some((entry) => entry.name === sub && entry.isDirectory())) continue;
+      for (const entry of await readDir(join(dir, sub))) {
+        if (!entry.isFile() || entry.name.startsWith('.')) continue;
+        const [unique = entry.name, info = ''] = entry.name.split(':2,');
+        const key = `maildir:${toKeyPath(relative(this.root, dir))}/${unique}`;
+        files.push({ path: join(dir, sub, entry.name), key, flags: maildirFlags(sub, info) });
+      }
+    }
+    files.sort((a, b) => a.key.localeCompare(b.key));
+    yield { folder: folderOf(path, files.length, path.length === 1 && path[0] === 'Inbox' ? 'inbox' : undefined), files };
+    // Maildir++: children are dot-named folders of the root maildir (".Sent", ".Work.Clients").
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name.startsWith('.') && entry.name.length > 1 && entry.name !== '.cloudward') {
+        const child = entry.name.slice(1).split('.');
+        const childEntries = await readDir(join(dir, entry.name));
+        yield* this.maildir(join(dir, entry.name), child, childEntries);
+      }
+    }
+  }
+}
+
+function folderOf(path: string[], count: number, special = path.length === 1 ? specialFolderByName(path[0] ?? '') : undefined): SourceFolder {
+  return { path, holds: 'mail', count, ...(special ? { special } : {}) };
+}
+
+function maildirFlags(sub: 'new' | 'cur', info: string): MailFlags {
+  return {
+    seen: sub === 'cur' && info.includes('S'),
+    flagged: info.includes('F'),
+    answered: info.includes('R'),
+    draft: info.includes('D'),
+    forwarded: info.includes('P'),
+  };
+}
+
+function toKeyPath(path: string): string {
+  return path.split(sep).join('/');
+}
+
+async function readDir(dir: string): Promise<Dirent[]> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    throw new CloudwardError('SOURCE_UNREADABLE', `Cannot list ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+
+import iconv from 'iconv-lite';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { PSTMessage } from 'pst-extractor';
+
+import { bagOf, binary, bytesOf, charsetFor, date, int, str, typeOf, type PropertyBag } from './properties.js';
+import { decompressRtf, htmlFromRtf, isEncapsulatedHtml, isEncapsulatedText, textFromRtf } from './rtf.js';
+
+const maxEmbeddingDepth = 32;
+
+/** A count the library computes by reading a table; a damaged table counts as empty. */
+export function countOf(read: () => number, onError?: (error: unknown) => void): number {
+  try {
+    return read();
+  } catch (error) {
+    onError?.(error);
+    return 0;
+  }
+}
+
+export interface MimeContext {
+  /** Reads the message inside an embedded-message attachment. */
+  embedded(attachment: object, parent: PSTMessage): PSTMessage | undefined;
+  /** Stable seed for boundaries and for a Message-ID when the item has none. */
+  seed: string;
+  charset: string | undefined;
+  /** Non-fatal problems (an attachment that could not be read), for the log. */
+  warnings: string[];
+}
+
+/** PST subjects may carry a prefix marker: U+0001 and a length character before the text. */
+export function cleanSubject(subject: string | undefined): string {
+  if (!subject) return '';
+  return subject.charCodeAt(0) === 1 ? subject.slice(2) : subject;
+}
+
+interface Address {
+  name: string;
+  address: string;
+}
+
+function address(name: string | undefined, email: string | undefined, type: string | undefined, smtp: string | undefined): Address | undefined {
+  const chosen = smtp || (type && type.toUpperCase() !== 'SMTP' && type.toUpperCase() !== '' ? '' : email) || email || '';
+  if (!name && !chosen) return undefined;
+  return { name: name ?? '', address: chosen };
+}
+
+function fromOf(bag: PropertyBag): Address | undefined {
+  return address(str(bag, 0x0042), str(bag, 0x0065), str(bag, 0x0064), str(bag, 0x5d02)) ?? senderOf(bag);
+}
+
+function senderOf(bag: PropertyBag): Address | undefined {
+  return address(str(bag, 0x0c1a), str(bag, 0x0c1f), str(bag, 0x0c1e), str(bag, 0x5d01));
+}
+
+function recipients(message: PSTMessage, charset: string | undefined): { to: Address[]; cc: Address[]; bcc: Address[] } {
+  const result = { to: [] as Address[], cc: [] as Address[], bcc: [] as Address[] };
+  const count = countOf(() => message.numberOfRecipients);
+  for (let i = 0; i < count; i++) {
+    let recipient;
+    try {
+      recipient = message.getRecipient(i);
+    } catch {
+      continue;
+    }
+    if (!recipient) continue;
+    const bag = bagOf(recipient, charset);
+    const entry = address(str(bag, 0x3001), str(bag, 0x3003), str(bag, 0x3002), str(bag, 0x39fe));
+    if (!entry) continue;
+    const type = int(bag, 0x0c15) ?? 1;
+    (type === 2 ? result.cc : type === 3 ? result.bcc : result.to).push(entry);
+  }
+  return result;
+}
+
+function htmlOf(bag: PropertyBag): string | undefined {
+  const type = typeOf(bag, 0x1013);
+  if (type === undefined) return undefined;
+  if (type === 0x001f || type === 0x001e) return str(bag, 0x1013);
+  const data = bytesOf(bag, 0x1013);
+  if (!data || data.length === 0) return undefined;
+  const charset = charsetFor(int(bag, 0x3fde)) ?? sniffHtmlCharset(data) ?? bag.charset ?? 'cp1252';
+  return iconv.encodingExists(charset) ? iconv.decode(data, charset) : data.toString('latin1');
+}
+
+function sniffHtmlCharset(data: Buffer): string | undefined {
+  const head = data.subarray(0, 2048).toString('latin1');
+  const match = /charset\s*=\s*["']?([A-Za-z0-9_.:-]+)/i.exec(head);
+  const name = match?.[1]?.toLowerCase();
+  return name && iconv.encodingExists(name) ? name : undefined;
+}
+
+export interface Bodies {
+  text?: string;
+  html?: string;
+  rtf?: Buffer;
+}
+
+/** Plain, HTML and RTF bodies: HTML recovered from the RTF where Outlook kept only that. */
+export function bodiesOf(bag: PropertyBag): Bodies {
+  const bodies: Bodies = {};
+  const text = str(bag, 0x1000);
+  if (text) bodies.text = text;
+  const html = htmlOf(bag);
+  if (html) bodies.html = html;
+  const compressed = binary(bag, 0x1009);
+  if (compressed && compressed.length >= 16 && !bodies.html) {
+    try {
+      const rtf = decompressRtf(compressed);
+      if (isEncapsulatedHtml(rtf)) {
+        bodies.html = htmlFromRtf(rtf);
+      } else if (isEncapsulatedText(rtf)) {
+        if (!bodies.text) bodies.text = textFromRtf(rtf);
+      } else {
+        if (!bodies.text) bodies.text = textFromRtf(rtf);
+        bodies.rtf = rtf;
+      }
+    } catch {
+      // A damaged RTF body leaves whatever plain text there is.
+    }
+  }
+  return bodies;
+}
+
+function formatAddress(a: Address): Mail.Address | string {
+  return a.address ? { name: a.name, address: a.address } : a.name;
+}
+
+/** Transport headers minus the MIME structure ones, which the rebuilt body brings itself. */
+function originalHeaders(headers: string): string | undefined {
+  const text = headers.replace(/\r?\n/g, '\r\n').replace(/^(\r\n)+/, '');
+  const end = text.indexOf('\r\n\r\n');
+  const block = end >= 0 ? text.slice(0, end) : text.replace(/(\r\n)+$/, '');
+  if (!/^[\x21-\x39\x3b-\x7e]+:/.test(block)) return undefined;
+  const fields: string[] = [];
+  for (const field of block.split(/\r\n(?![ \t])/)) {
+    const name = field.slice(0, field.indexOf(':')).trim().toLowerCase();
+    if (!name || name === 'content-type' || name === 'content-transfer-encoding' || name === 'mime-version' || name === 'content-disposition') continue;
+    fields.push(field);
+  }
+  return fields.length > 0 ? fields.join('\r\n') : undefined;
+}
+
+function attachmentName(bag: PropertyBag, index: number): string {
+  return str(bag, 0x3707) || str(bag, 0x3704) || str(bag, 0x3001) || `attachment-${index + 1}`;
+}
+
+async function attachmentsOf(message: PSTMessage, context: MimeContext, depth: number): Promise<Mail.Attachment[]> {
+  const result: Mail.Attachment[] = [];
+  const count = countOf(() => message.numberOfAttachments, (error) => context.warnings.push(`attachment table unreadable: ${(error as Error).message}`));
+  for (let i = 0; i < count; i++) {
+    try {
+      const attachment = message.getAttachment(i);
+      const bag = bagOf(attachment, context.charset);
+      const method = int(bag, 0x3705) ?? 1;
+      const name = attachmentName(bag, i);
+      const contentId = str(bag, 0x3712)?.replace(/^<|>$/g, '');
+      const mimeType = str(bag, 0x370e)?.trim();
+      if (method === 5) {
+        const embedded = context.embedded(attachment, message);
+        if (!embedded) {
+          context.warnings.push(`embedded message ${i + 1} unreadable`);
+          continue;
+        }
+        if (depth >= maxEmbeddingDepth) {
+          context.warnings.push('embedded messages nested too deep');
+          continue;
+        }
+        const inner = await buildMime(embedded, { ...context, seed: `${context.seed}/${i}` }, depth + 1);
+        const subject = cleanSubject(str(bagOf(embedded, context.charset), 0x0037));
+        result.push({
+          filename: `${(subject || str(bag, 0x3001) || 'message').replace(/[\\/:*?"<>|]/g, '_')}.eml`,
+          content: Buffer.from(inner),
+          contentType: 'message/rfc822',
+          contentDisposition: 'attachment',
+        });
+        continue;
+      }
+      if (method === 2 || method === 3 || method === 4 || method === 7) {
+        // By reference: the file lived elsewhere; keep where it pointed as a shortcut.
+        const target = str(bag, 0x370d) || str(bag, 0x3708) || name;
+        result.push({
+          filename: `${name}.url`,
+          content: Buffer.from(`[InternetShortcut]\r\nURL=file:///${target.replace(/\\/g, '/')}\r\n`),
+          contentType: 'application/internet-shortcut',
+        });
+        continue;
+      }
+      let data = bytesOf(bag, 0x3701);
+      if (!data && method === 6) data = Buffer.alloc(0);
+      if (!data) data = Buffer.alloc(0);
+      const entry: Mail.Attachment = {
+        filename: name,
+        content: Buffer.from(data),
+        contentType: mimeType || undefined,
+      };
+      if (contentId) {
+        entry.cid = contentId;
+        entry.contentDisposition = 'inline';
+      }
+      result.push(entry);
+    } catch (error) {
+      context.warnings.push(`attachment ${i + 1} unreadable: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  return result;
+}
+
+const importanceHeader = ['low', 'normal', 'high'] as const;
+const sensitivityHeader = ['Normal', 'Personal', 'Private', 'Company-Confidential'] as const;
+
+/** One message (or embedded message) as RFC 5322 bytes. */
+export async function buildMime(message: PSTMessage, context: MimeContext, depth = 0): Promise<Uint8Array> {
+  const bag = bagOf(message, context.charset);
+  const charset = bag.charset ?? context.charset;
+  const inner: MimeContext = { ...context, charset };
+  const subject = cleanSubject(str(bag, 0x0037));
+  const bodies = bodiesOf(bag);
+  const attachments = await attachmentsOf(message, inner, depth);
+  if (bodies.rtf) {
+    attachments.push({ filename: 'body.rtf', content: bodies.rtf, contentType: 'application/rtf' });
+  }
+  const hash = createHash('sha256').update(context.seed).digest('hex');
+  const sent = date(bag, 0x0039) ?? date(bag, 0x0e06) ?? date(bag, 0x3007);
+  const options: Mail.Options & { baseBoundary?: string; keepBcc?: boolean } = {
+    subject,
+    attachments,
+    keepBcc: true,
+    baseBoundary: hash.slice(0, 24),
+  };
+  if (bodies.text !== undefined) options.text = bodies.text;
+  if (bodies.html !== undefined) options.html = bodies.html;
+  if (bodies.text === undefined && bodies.html === undefined) options.text = '';
+  const from = fromOf(bag);
+  const sender = senderOf(bag);
+  const { to, cc, bcc } = recipients(message, charset);
+  if (from) options.from = formatAddress(from);
+  if (sender && from && sender.address && sender.address.toLowerCase() !== from.address.toLowerCase()) {
+    options.sender = formatAddress(sender);
+  }
+  if (to.length) options.to = to.map(formatAddress);
+  if (cc.length) options.cc = cc.map(formatAddress);
+  if (bcc.length) options.bcc = bcc.map(formatAddress);
+  options.date = sent ?? new Date(0);
+  options.messageId = str(bag, 0x1035) || `<${hash.slice(0, 32)}@pst.cloudward.invalid>`;
+  const inReplyTo = str(bag, 0x1042);
+  if (inReplyTo) options.inReplyTo = inReplyTo;
+  const references = str(bag, 0x1039);
+  if (references) options.references = references.split(/\s+/).filter(Boolean);
+  const headers: Record<string, string> = {};
+  const importance = int(bag, 0x0017);
+  if (importance !== undefined && importance !== 1 && importanceHeader[importance]) headers.Importance = importanceHeader[importance];
+  const sensitivity = int(bag, 0x0036);
+  if (sensitivity && sensitivityHeader[sensitivity]) headers.Sensitivity = sensitivityHeader[sensitivity];
+  if (Object.keys(headers).length > 0) options.headers = headers;
+  const transport = str(bag, 0x007d);
+  const original = transport ? originalHeaders(transport) : undefined;
+  const built = await new MailComposer(options).compile().build();
+  if (!original) return built;
+  // The headers the message arrived with; fields they lack (partial headers are common in Exchange-era
+  // PSTs) come from the MAPI properties.
+  const { fields, body: builtBody } = headerFields(built);
+  const present = new Set(original.split(/\r\n(?![ \t])/).map((field) => field.slice(0, field.indexOf(':')).trim().toLowerCase()));
+  const added = fields.filter((field) => {
+    const name = field.slice(0, field.indexOf(':')).trim().toLowerCase();
+    return structural.has(name) || (!present.has(name) && supplemented.has(name));
+  });
+  return Buffer.concat([Buffer.from(`${original}\r\n${added.join('\r\n')}\r\n\r\n`, 'utf8'), builtBody]);
+}
+
+const structural = new Set(['mime-version', 'content-type', 'content-transfer-encoding']);
+const supplemented = new Set(['from', 'sender', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'importance', 'sensitivity']);
+
+function headerFields(built: Buffer): { fields: string[]; body: Buffer } {
+  const end = built.indexOf('\r\n\r\n');
+  const head = built.subarray(0, end).toString('latin1');
+  return { fields: head.split(/\r\n(?![ \t])/), body: built.subarray(end + 4) };
+}
+

@@ -1,0 +1,317 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+import { PSTFile } from 'pst-extractor';
+import { NodeMap } from 'pst-extractor/dist/NodeMap.class.js';
+import { PSTMessageStore } from 'pst-extractor/dist/PSTMessageStore.class.js';
+import { PSTNodeInputStream } from 'pst-extractor/dist/PSTNodeInputStream.class.js';
+import { PSTTableBC } from 'pst-extractor/dist/PSTTableBC.class.js';
+import { PSTMessage } from 'pst-extractor';
+import type { PSTFolder } from 'pst-extractor';
+
+import { CloudwardError, toCloudwardError } from '../../../contract/index.js';
+import { parseHeader, type PstHeader } from './header.js';
+import { BlockMap, PagedFile } from './paged-file.js';
+import { BTreeIndex } from './btree.js';
+import { bagOf, binary, bytesOf, charsetFor, int, type PropertyBag } from './properties.js';
+
+// The exact copy of `long` that pst-extractor uses, so its own instanceof checks hold.
+const requireFromLibrary = createRequire(createRequire(import.meta.url).resolve('pst-extractor'));
+const Long = requireFromLibrary('long') as typeof import('long').default;
+
+/** Reads one open operation may make before we call the structure looping (damaged b-tree, cyclic subnodes). */
+const defaultReadBudget = 2_000_000;
+
+interface FileHooks {
+  view: PagedFile;
+  header: PstHeader;
+  blocks: BlockMap;
+  btree: BTreeIndex;
+  budget: number;
+}
+
+let constructing: FileHooks | undefined;
+const hooksOf = new WeakMap<object, FileHooks>();
+
+/**
+ * pst-extractor's PSTFile, fed through our reader instead of its own: every read goes through a bounded
+ * page cache on one file descriptor; data blocks are decoded here with their own block id (so "high"
+ * encryption works, and the library sees an unencrypted file); XBLOCK lengths are checked against the
+ * file before the library allocates them; and a read budget turns a looping damaged structure into an error.
+ */
+class HookedPstFile extends PSTFile {
+  constructor(hooks: FileHooks) {
+    constructing = hooks;
+    try {
+      // An empty buffer keeps the library from opening the file itself; readSync below serves every read.
+      super(Buffer.alloc(0));
+    } finally {
+      constructing = undefined;
+    }
+    hooksOf.set(this, hooks);
+  }
+}
+
+function hookedReadSync(this: object, buffer: Buffer, length: number, position: number): number {
+  const hooks = hooksOf.get(this) ?? constructing;
+  if (!hooks) throw new Error('PST reader used without its hooks');
+  if (--hooks.budget < 0) {
+    throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged structure (the reader went in circles)`);
+  }
+  const got = hooks.view.read(buffer, 0, length, position);
+  if (got < length) buffer.fill(0, got, length);
+  if (position < 564 && !hooks.header.ansi && position <= 513 && position + length > 513) buffer[513 - position] = 0;
+  if (position < 564 && hooks.header.ansi && position <= 461 && position + length > 461) buffer[461 - position] = 0;
+  hooks.blocks.decode(hooks.header.cryptMethod, buffer, 0, got, position);
+  const internal = hooks.blocks.internalBlockAt(position);
+  if (internal && got >= 8 && buffer[0] === 0x01 && (buffer[1] === 1 || buffer[1] === 2)) {
+    const entries = buffer.readUInt16LE(2);
+    const total = buffer.readUInt32LE(4);
+    const idSize = hooks.header.ansi ? 4 : 8;
+    const limit = hooks.header.format === 'OST' ? hooks.view.size * 64 : hooks.view.size;
+    if (8 + entries * idSize > internal.size || total > limit) {
+      throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged data tree (claims ${total} bytes)`);
+    }
+  }
+  return length;
+}
+(HookedPstFile.prototype as unknown as { readSync: typeof hookedReadSync }).readSync = hookedReadSync;
+
+function hookedFindBtreeItem(this: object, index: { toString(): string }, descTree: boolean): Buffer {
+  const hooks = hooksOf.get(this) ?? constructing;
+  if (!hooks) throw new Error('PST reader used without its hooks');
+  if (--hooks.budget < 0) {
+    throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged structure (the reader went in circles)`);
+  }
+  const found = hooks.btree.find(BigInt(index.toString()), descTree);
+  if (!found) throw new Error(`${descTree ? 'node' : 'block'} ${index.toString()} is not in the index`);
+  return found;
+}
+// The library's own name-to-id map is static, drops unknown GUIDs and its last entry, and fails on
+// empty stores; PstStore.loadNamedProperties reads the map per file instead.
+(HookedPstFile.prototype as unknown as { processNameToIDMap(): void }).processNameToIDMap = () => undefined;
+(HookedPstFile.prototype as unknown as { findBtreeItem: typeof hookedFindBtreeItem }).findBtreeItem = hookedFindBtreeItem;
+
+export interface NamedPropertyKey {
+  guid: string;
+  id: number | string;
+}
+
+/** An open PST: the library's objects plus what we know about the file. */
+export class PstStore {
+  readonly file: PSTFile;
+  readonly header: PstHeader;
+  readonly nodeMap: NodeMap;
+  /** (GUID, LID or name) → property id in this file. */
+  readonly named = new Map<string, number>();
+  /** Code page of 8-bit strings that carry none of their own (ANSI files), when the store names one. */
+  defaultCharset: string | undefined;
+  private readonly hooks: FileHooks;
+
+  private constructor(file: PSTFile, hooks: FileHooks, nodeMap: NodeMap) {
+    this.file = file;
+    this.hooks = hooks;
+    this.header = hooks.header;
+    this.nodeMap = nodeMap;
+  }
+
+  static open(path: string): PstStore {
+    const view = new PagedFile(path);
+    try {
+      const headerBytes = Buffer.alloc(564);
+      view.read(headerBytes, 0, 564, 0);
+      const header = parseHeader(headerBytes.subarray(0, Math.min(564, view.size)), view.size, path);
+      const blocks = BlockMap.build(view, header);
+      const hooks: FileHooks = { view, header, blocks, btree: new BTreeIndex(view, header), budget: defaultReadBudget };
+      // The library keeps its name-to-id map in a static: give every file its own and switch on use.
+      const statics = PSTFile as unknown as { nodeMap: NodeMap };
+      statics.nodeMap = new NodeMap();
+      let file: PSTFile;
+      try {
+        file = new HookedPstFile(hooks);
+      } catch (error) {
+        throw wrap(error, path, 'cannot read the file structure');
+      }
+      const store = new PstStore(file, hooks, statics.nodeMap);
+      store.loadNamedProperties();
+      const storeBag = bagOf(store.messageStore());
+      store.defaultCharset = charsetFor(int(storeBag, 0x66c3) ?? int(storeBag, 0x3ffd) ?? int(storeBag, 0x3fde));
+      if (!store.defaultCharset && header.ansi) store.defaultCharset = store.sampleCharset();
+      return store;
+    } catch (error) {
+      view.close();
+      throw error;
+    }
+  }
+
+  get path(): string {
+    return this.hooks.view.path;
+  }
+
+  get size(): number {
+    return this.hooks.view.size;
+  }
+
+  /** Makes this file the library's current one (its static name map) and refills the read budget. */
+  activate(budget = defaultReadBudget): void {
+    (PSTFile as unknown as { nodeMap: NodeMap }).nodeMap = this.nodeMap;
+    this.hooks.budget = budget;
+  }
+
+  messageStore(): PSTMessageStore {
+    this.activate();
+    try {
+      return new PSTMessageStore(this.file, this.file.getDescriptorIndexNode(Long.fromNumber(0x21)));
+    } catch (error) {
+      throw wrap(error, this.path, 'cannot read the message store');
+    }
+  }
+
+  rootFolder(): PSTFolder {
+    this.activate();
+    try {
+      return this.file.getRootFolder();
+    } catch (error) {
+      throw wrap(error, this.path, 'cannot read the root folder');
+    }
+  }
+
+  /** One message by node id, always as a plain PSTMessage: we read its properties ourselves. */
+  message(nid: number): PSTMessage {
+    this.activate();
+    const node = this.file.getDescriptorIndexNode(Long.fromNumber(nid));
+    const table = new PSTTableBC(new PSTNodeInputStream(this.file, this.file.getOffsetIndexNode(node.dataOffsetIndexIdentifier)));
+    const local = node.localDescriptorsOffsetIndexIdentifier.toNumber() !== 0
+      ? this.file.getPSTDescriptorItems(node.localDescriptorsOffsetIndexIdentifier)
+      : undefined;
+    return new PSTMessage(this.file, node, table, local);
+  }
+
+  /**
+   * ANSI files keep 8-bit strings in the writer's code page and say so only on messages: take the code
+   * page the first messages name (folder names and the like were written with the same one).
+   */
+  private sampleCharset(): string | undefined {
+    const counts = new Map<string, number>();
+    let sampled = 0;
+    for (const nid of this.hooks.btree.nodeIds(5000)) {
+      if ((nid & 0x1f) !== 0x04) continue;
+      if (++sampled > 40) break;
+      try {
+        const bag = bagOf(this.message(nid));
+        const charset = bag.charset;
+        if (charset) counts.set(charset, (counts.get(charset) ?? 0) + 1);
+      } catch {
+        continue;
+      }
+    }
+    let best: string | undefined;
+    for (const [charset, count] of counts) if (!best || count > (counts.get(best) ?? 0)) best = charset;
+    return best;
+  }
+
+  /**
+   * The message inside an "embedded message" attachment (attach method 5). The library returns null
+   * for these whenever the attachment has no node of its own, which is always: read the subnode here.
+   */
+  embeddedMessage(attachment: object, parent: PSTMessage): PSTMessage | undefined {
+    this.activate();
+    const a = attachment as { pstTableItems?: Map<number, { entryValueType: number; data: Buffer }>; localDescriptorItems?: Map<number, { subNodeOffsetIndexIdentifier: number }> | null };
+    const item = a.pstTableItems?.get(0x3701);
+    if (!item || item.entryValueType !== 0x000d || item.data.length < 4) return undefined;
+    const nested = a.localDescriptorItems?.get(item.data.readUInt32LE(0));
+    if (!nested) return undefined;
+    const stream = new PSTNodeInputStream(this.file, nested as never);
+    const table = new PSTTableBC(stream);
+    const local = nested.subNodeOffsetIndexIdentifier > 0
+      ? this.file.getPSTDescriptorItems(Long.fromNumber(nested.subNodeOffsetIndexIdentifier))
+      : undefined;
+    const node = (parent as unknown as { descriptorIndexNode: never }).descriptorIndexNode;
+    return new PSTMessage(this.file, node, table, local);
+  }
+
+  /** The record key of the store: distinct per PST file, stable across runs. */
+  recordKey(): string {
+    const key = binary(bagOf(this.messageStore()), 0x0ff9);
+    return key && key.length > 0 ? key.toString('hex') : createHash('sha256').update(this.path).digest('hex').slice(0, 32);
+  }
+
+  namedId(guid: string, id: number | string): number | undefined {
+    return this.named.get(`${guid}:${id}`);
+  }
+
+  /** The name-to-id map ([MS-PST] 2.4.7), read per file with full GUIDs (the library drops unknown GUIDs). */
+  private loadNamedProperties(): void {
+    this.activate();
+    try {
+      const node = this.file.getDescriptorIndexNode(Long.fromNumber(0x61));
+      const local = node.localDescriptorsOffsetIndexIdentifier.toNumber() !== 0
+        ? this.file.getPSTDescriptorItems(node.localDescriptorsOffsetIndexIdentifier)
+        : undefined;
+      const stream = new PSTNodeInputStream(this.file, this.file.getOffsetIndexNode(node.dataOffsetIndexIdentifier));
+      const table = new PSTTableBC(stream);
+      const bag: PropertyBag = { items: table.getItems(), local };
+      const guids = bytesOf(bag, 0x0002) ?? Buffer.alloc(0);
+      const entries = bytesOf(bag, 0x0003) ?? Buffer.alloc(0);
+      const strings = bytesOf(bag, 0x0004) ?? Buffer.alloc(0);
+      for (let at = 0; at + 8 <= entries.length; at += 8) {
+        const value = entries.readUInt32LE(at);
+        const guidField = entries.readUInt16LE(at + 4);
+        const propId = 0x8000 + entries.readUInt16LE(at + 6);
+        const guidIndex = guidField >>> 1;
+        let guid: string;
+        if (guidIndex === 1) guid = psMapi;
+        else if (guidIndex === 2) guid = psPublicStrings;
+        else {
+          const start = (guidIndex - 3) * 16;
+          if (start + 16 > guids.length) continue;
+          guid = guidString(guids.subarray(start, start + 16));
+        }
+        if ((guidField & 1) === 0) {
+          this.named.set(`${guid}:${value}`, propId);
+        } else if (value + 4 <= strings.length) {
+          const length = strings.readUInt32LE(value);
+          if (value + 4 + length > strings.length) continue;
+          const name = strings.toString('utf16le', value + 4, value + 4 + length);
+          this.named.set(`${guid}:${name}`, propId);
+        }
+      }
+    } catch (error) {
+      // A store without a readable name map still has its mail; named properties are simply absent.
+      if (error instanceof CloudwardError && /went in circles/.test(error.message)) throw error;
+    }
+  }
+
+  close(): void {
+    this.hooks.view.close();
+  }
+}
+
+export const psMapi = '00020328-0000-0000-C000-000000000046';
+export const psPublicStrings = '00020329-0000-0000-C000-000000000046';
+export const psetidAppointment = '00062002-0000-0000-C000-000000000046';
+export const psetidTask = '00062003-0000-0000-C000-000000000046';
+export const psetidAddress = '00062004-0000-0000-C000-000000000046';
+export const psetidCommon = '00062008-0000-0000-C000-000000000046';
+export const psetidLog = '0006200A-0000-0000-C000-000000000046';
+export const psetidNote = '0006200E-0000-0000-C000-000000000046';
+
+export function guidString(bytes: Uint8Array): string {
+  const b = Buffer.from(bytes);
+  const hex = (from: number, to: number): string => b.subarray(from, to).toString('hex');
+  return [
+    b.readUInt32LE(0).toString(16).padStart(8, '0'),
+    b.readUInt16LE(4).toString(16).padStart(4, '0'),
+    b.readUInt16LE(6).toString(16).padStart(4, '0'),
+    hex(8, 10),
+    hex(10, 16),
+  ]
+    .join('-')
+    .toUpperCase();
+}
+
+export function wrap(error: unknown, path: string, what: string): CloudwardError {
+  if (error instanceof CloudwardError) return error;
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return toCloudwardError(new CloudwardError('SOURCE_UNREADABLE', `${path}: ${what} (${detail})`, { cause: error }));
+}

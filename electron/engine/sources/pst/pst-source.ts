@@ -1,0 +1,265 @@
+import type { PSTFolder } from 'pst-extractor';
+
+import { CloudwardError, type ItemKind } from '../../../contract/index.js';
+import type { MailItem, SourceEntry, SourceFolder, SourceItem } from '../../model/items.js';
+import type { Source, SourceContext } from '../source.js';
+import { walkFolders, type PstFolderNode } from './folders.js';
+import { buildMime, cleanSubject, type MimeContext } from './mail-mime.js';
+import { date, int, str } from './properties.js';
+import { PstStore, wrap } from './pst-file.js';
+import { hashKey, ItemProps, readContact, readDistributionList, readEvent, readNote, readTask } from './typed-items.js';
+
+export function kindOfClass(messageClass: string | undefined): ItemKind {
+  const c = (messageClass ?? '').toLowerCase();
+  if (c.startsWith('ipm.contact')) return 'contact';
+  if (c.startsWith('ipm.distlist')) return 'distlist';
+  if (c === 'ipm.appointment' || c.startsWith('ipm.appointment.')) return 'event';
+  if (c === 'ipm.task' || c.startsWith('ipm.task.')) return 'task';
+  if (c.startsWith('ipm.stickynote')) return 'note';
+  if (c.startsWith('ipm.activity')) return 'journal';
+  return 'mail';
+}
+
+interface ContentsTable {
+  rowCount: number;
+  getItems(start: number, count: number): Map<number, { entryValueReference: number }>[];
+}
+
+/** Node ids of a folder's messages, from its contents table, read in pages of rows. */
+export function* messageNids(store: PstStore, folder: PSTFolder): Generator<number> {
+  store.activate();
+  const f = folder as unknown as {
+    initEmailsTable(): void;
+    emailsTable: ContentsTable | null;
+    fallbackEmailsTable: { descriptorIdentifier: number }[] | null;
+  };
+  f.initEmailsTable();
+  if (f.emailsTable) {
+    const table = f.emailsTable;
+    const total = table.rowCount;
+    for (let start = 0; start < total; start += 64) {
+      store.activate();
+      const rows = table.getItems(start, Math.min(64, total - start));
+      for (const row of rows) {
+        const nid = row.get(0x67f2)?.entryValueReference;
+        if (nid !== undefined && nid > 0) yield nid;
+      }
+    }
+  } else if (f.fallbackEmailsTable) {
+    for (const node of f.fallbackEmailsTable) yield node.descriptorIdentifier;
+  }
+}
+
+/**
+ * Outlook data files as a source: one PST/OST, or several files of one mailbox merged (same folder
+ * paths become one folder; an item present in an earlier file is not offered again). Files stay open
+ * (one descriptor and a bounded page cache each) so items can be loaded after the walk moved on.
+ */
+export class PstSource implements Source {
+  readonly label: string;
+  private stores: PstStore[] = [];
+  private storeKeys: string[] = [];
+
+  constructor(private readonly files: readonly string[]) {
+    this.label = files.join(', ');
+  }
+
+  async open(): Promise<void> {
+    await this.close();
+    try {
+      for (const file of this.files) {
+        const store = PstStore.open(file);
+        this.stores.push(store);
+        this.storeKeys.push(store.recordKey());
+      }
+    } catch (error) {
+      await this.close();
+      throw wrap(error, this.label, 'cannot open');
+    }
+  }
+
+  async estimate(): Promise<{ items: number } | undefined> {
+    let items = 0;
+    for (const store of this.stores) {
+      for (const folder of walkFolders(store, () => undefined)) items += folder.contentCount;
+    }
+    return { items };
+  }
+
+  async *entries(context: SourceContext): AsyncIterable<SourceEntry> {
+    if (this.stores.length === 0) throw new CloudwardError('SOURCE_UNREADABLE', `${this.label}: not opened`);
+    const folders = new Map<string, SourceFolder>();
+    // Identity of an item across files → index of the file that first had it.
+    const seen = new Map<string, number>();
+    for (const [index, store] of this.stores.entries()) {
+      const storeKey = this.storeKeys[index] ?? String(index);
+      const failures: { path: string[]; error: unknown }[] = [];
+      for (const node of walkFolders(store, (path, error) => failures.push({ path, error }))) {
+        if (context.signal.aborted) return;
+        const pathKey = node.path.join('\u0000');
+        let folder = folders.get(pathKey);
+        if (!folder) {
+          folder = this.sourceFolder(node);
+          folders.set(pathKey, folder);
+          yield { type: 'folder', folder };
+        }
+        let nids: Generator<number>;
+        try {
+          nids = messageNids(store, node.folder);
+        } catch (error) {
+          context.reportUnreadable({ key: `pst:${storeKey}:folder:${node.nid.toString(16)}`, folderPath: node.path, kind: node.holds ?? 'mail', reason: `folder contents unreadable: ${reason(error)}` });
+          continue;
+        }
+        for (;;) {
+          let next: IteratorResult<number>;
+          try {
+            next = nids.next();
+          } catch (error) {
+            context.reportUnreadable({ key: `pst:${storeKey}:folder:${node.nid.toString(16)}`, folderPath: node.path, kind: node.holds ?? 'mail', reason: `folder contents unreadable: ${reason(error)}` });
+            break;
+          }
+          if (next.done) break;
+          if (context.signal.aborted) return;
+          const nid = next.value;
+          const key = `pst:${storeKey}:${nid.toString(16)}`;
+          let item: SourceItem;
+          let identity: string;
+          try {
+            const message = store.message(nid);
+            const props = new ItemProps(store, message);
+            identity = identityOf(props);
+            item = this.item(store, storeKey, key, nid, folder, props);
+          } catch (error) {
+            context.reportUnreadable({ key, folderPath: node.path, kind: node.holds ?? 'mail', reason: reason(error) });
+            continue;
+          }
+          const firstFile = seen.get(identity);
+          if (firstFile !== undefined && firstFile !== index) continue;
+          if (firstFile === undefined && this.stores.length > 1) seen.set(identity, index);
+          if (context.isSettled(key)) continue;
+          yield { type: 'item', item };
+        }
+      }
+      for (const failure of failures) {
+        context.reportUnreadable({
+          key: `pst:${storeKey}:folder:${failure.path.join('/') || 'root'}`,
+          folderPath: failure.path,
+          kind: 'mail',
+          reason: `subfolders unreadable: ${reason(failure.error)}`,
+        });
+      }
+    }
+  }
+
+  private sourceFolder(node: PstFolderNode): SourceFolder {
+    const folder: { -readonly [K in keyof SourceFolder]: SourceFolder[K] } = { path: node.path };
+    if (node.special) folder.special = node.special;
+    if (node.holds) folder.holds = node.holds;
+    if (this.stores.length === 1) folder.count = node.contentCount;
+    return folder;
+  }
+
+  private item(store: PstStore, storeKey: string, key: string, nid: number, folder: SourceFolder, props: ItemProps): SourceItem {
+    const b = props.bag;
+    const kind = kindOfClass(str(b, 0x001a));
+    const size = int(b, 0x0e08) ?? 0;
+    const title = props.subject() || str(b, 0x3001) || undefined;
+    const base = { key, folder, size, ...(title ? { title } : {}) };
+    switch (kind) {
+      case 'contact':
+        return { ...base, kind, contact: readContact(props) };
+      case 'distlist':
+        return { ...base, kind, list: readDistributionList(props) };
+      case 'event':
+        return { ...base, kind, event: readEvent(props, `${storeKey}-${nid.toString(16)}@pst.cloudward`) };
+      case 'task':
+        return { ...base, kind, task: readTask(props, `${storeKey}-${nid.toString(16)}@pst.cloudward`) };
+      case 'note':
+      case 'journal':
+        return { ...base, kind, note: readNote(props, kind === 'journal') };
+      default:
+        return this.mailItem(store, key, nid, base, props);
+    }
+  }
+
+  private mailItem(
+    store: PstStore,
+    key: string,
+    nid: number,
+    base: { key: string; folder: SourceFolder; size: number; title?: string },
+    props: ItemProps,
+  ): MailItem {
+    const b = props.bag;
+    const flags = int(b, 0x0e07) ?? 0;
+    const verb = int(b, 0x1081);
+    const icon = int(b, 0x1080);
+    const importance = int(b, 0x0017);
+    const sensitivity = int(b, 0x0036);
+    const item: { -readonly [K in keyof MailItem]: MailItem[K] } = {
+      ...base,
+      kind: 'mail',
+      flags: {
+        seen: (flags & 0x1) !== 0,
+        flagged: int(b, 0x1090) === 2,
+        answered: verb === 102 || verb === 103 || icon === 0x105 || icon === 0x106,
+        draft: (flags & 0x8) !== 0,
+        forwarded: verb === 104 || icon === 0x107,
+      },
+      keywords: [],
+      categories: props.categories(),
+      load: async () => {
+        try {
+          const message = store.message(nid);
+          return await buildMime(message, mimeContext(store, key));
+        } catch (error) {
+          throw new CloudwardError('ITEM_UNREADABLE', `${key}: ${reason(error)}`, { item: key, cause: error });
+        }
+      },
+    };
+    const messageId = str(b, 0x1035);
+    if (messageId) item.messageId = messageId;
+    const sent = date(b, 0x0039);
+    if (sent) item.sentAt = sent;
+    const received = date(b, 0x0e06);
+    if (received) item.receivedAt = received;
+    if (importance !== undefined) item.importance = (['low', 'normal', 'high'] as const)[importance] ?? 'normal';
+    if (sensitivity !== undefined) item.sensitivity = (['normal', 'personal', 'private', 'confidential'] as const)[sensitivity] ?? 'normal';
+    return item;
+  }
+
+  async close(): Promise<void> {
+    for (const store of this.stores) store.close();
+    this.stores = [];
+    this.storeKeys = [];
+  }
+}
+
+export function mimeContext(store: PstStore, seed: string): MimeContext {
+  return {
+    seed,
+    charset: store.defaultCharset,
+    warnings: [],
+    embedded: (attachment, parent) => store.embeddedMessage(attachment, parent),
+  };
+}
+
+/** What makes two copies of one item the same across files: Message-ID, else class, subject, times, sender. */
+function identityOf(props: ItemProps): string {
+  const b = props.bag;
+  const messageId = str(b, 0x1035);
+  if (messageId) return `id:${messageId}`;
+  const messageClass = str(b, 0x001a);
+  const mail = kindOfClass(messageClass) === 'mail';
+  return hashKey([
+    messageClass,
+    cleanSubject(str(b, 0x0037)),
+    date(b, 0x0039)?.getTime(),
+    mail ? undefined : date(b, 0x3007)?.getTime(),
+    str(b, 0x0065) ?? str(b, 0x0c1f),
+  ]);
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? message).slice(0, 300);
+}

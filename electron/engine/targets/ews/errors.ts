@@ -1,0 +1,74 @@
+import { CloudwardError, type ErrorInfo, errorCatalogue } from '../../../contract/index.js';
+
+/** The admin steps for a tenant that answers 403 (ews-graph.md §3.4–3.6). */
+export const blockedAdvice =
+  'Exchange refused EWS access (HTTP 403): EWS is disabled for this organisation or mailbox, or this app is not on the allow list. ' +
+  'An Exchange admin can allow it with `Set-OrganizationConfig -EWSEnabled $true -EWSAllowedAppIDs "<app id>"` ' +
+  '(and `Set-CASMailbox <mailbox> -EwsEnabled $true`); Exchange Online removes EWS for good on 2027-04-01, ' +
+  'so consider the Microsoft Graph target (graph:) instead.';
+
+export const tooLargeAdvice = (mb: number) =>
+  `The item is larger than the mailbox accepts (${mb} MB). Raise the limit with \`Set-Mailbox <mailbox> -MaxReceiveSize 150MB -MaxSendSize 150MB\` ` +
+  'and run again with --max-item-mb 150 (Exchange Online allows up to 150 MB).';
+
+/** Retry-After is seconds or an HTTP date. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+const throttleCodes = new Set(['ErrorServerBusy', 'ErrorTooManyObjectsOpened', 'ErrorExceededConnectionCount', 'ErrorExceededSubscriptionCount']);
+const transientCodes = new Set([
+  'ErrorInternalServerTransientError',
+  'ErrorInternalServerError',
+  'ErrorTimeoutExpired',
+  'ErrorMailboxStoreUnavailable',
+  'ErrorMailboxMoveInProgress',
+  'ErrorConnectionFailed',
+  'ErrorBatchProcessingStopped',
+]);
+const sizeCodes = new Set(['ErrorMessageSizeExceeded', 'ErrorRequestTooLarge']);
+const authCodes = new Set(['ErrorAccessDenied', 'ErrorImpersonateUserDenied', 'ErrorImpersonationDenied', 'ErrorImpersonationFailed', 'ErrorInvalidUserSid']);
+
+function info(code: ErrorInfo['code'], message: string, retryAfter?: number): ErrorInfo {
+  const out: ErrorInfo = { code, message, retryable: errorCatalogue[code].retryable };
+  if (retryAfter !== undefined) out.retryAfterMs = retryAfter;
+  return out;
+}
+
+/** What a per-item (or whole-request) EWS ResponseCode means for us. */
+export function itemErrorFor(responseCode: string, messageText: string, backOffMs: number | undefined, maxItemMb: number): ErrorInfo {
+  const text = messageText ? `${responseCode}: ${messageText}` : responseCode;
+  if (throttleCodes.has(responseCode)) return info('THROTTLED', `Exchange is busy (${text})`, backOffMs);
+  if (sizeCodes.has(responseCode)) return info('ITEM_TOO_LARGE', `${tooLargeAdvice(maxItemMb)} (${text})`);
+  if (transientCodes.has(responseCode)) return info('TARGET_FAILED', `Exchange failed to store the item (${text})`, backOffMs);
+  if (responseCode === 'ErrorQuotaExceeded') return info('TARGET_REJECTED', `The target mailbox is full (${text}); raise its quota or free space`);
+  if (authCodes.has(responseCode)) {
+    return info('TARGET_AUTH_FAILED', `Exchange denied access to the mailbox (${text}); app-only access needs full_access_as_app (or ApplicationImpersonation on-premises), delegated access needs FullAccess on the mailbox`);
+  }
+  if (responseCode === 'ErrorNonExistentMailbox') return info('BAD_ARGUMENTS', `The target mailbox does not exist (${text}); check --target-mailbox`);
+  return info('TARGET_REJECTED', `Exchange rejected the item (${text})`);
+}
+
+export function errorFromInfo(value: ErrorInfo, cause?: unknown): CloudwardError {
+  const options: { retryable: boolean; retryAfterMs?: number; cause?: unknown } = { retryable: value.retryable, cause };
+  if (value.retryAfterMs !== undefined) options.retryAfterMs = value.retryAfterMs;
+  return new CloudwardError(value.code, value.message, options);
+}
+
+/** Errors from the socket layer (node's error codes). */
+export function networkError(error: unknown, url: string): CloudwardError {
+  if (error instanceof CloudwardError) return error;
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) {
+    return new CloudwardError('TARGET_UNREACHABLE', `Cannot reach ${url} (${code})`, { cause: error });
+  }
+  if (code.startsWith('CERT_') || code.includes('SELF_SIGNED') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
+    return new CloudwardError('TARGET_UNREACHABLE', `The server's certificate is not trusted (${code}) at ${url}`, { retryable: false, cause: error });
+  }
+  return new CloudwardError('CONNECTION_LOST', `The connection to ${url} dropped (${code || message})`, { cause: error });
+}

@@ -1,0 +1,33 @@
+import type { Task } from '../../../../contract/index.js';
+import { el, utcDateTime } from '../soap/xml.js';
+import { body, categories, importance, sourceKeyProperty } from './common.js';
+import { recurrenceXml } from './recurrence.js';
+import { utcClock } from './time-zones.js';
+
+const statuses: Record<Task['status'], string> = {
+  notStarted: 'NotStarted',
+  inProgress: 'InProgress',
+  completed: 'Completed',
+  waiting: 'WaitingOnOthers',
+  deferred: 'Deferred',
+};
+
+export function taskXml(task: Task, keyHash: string): string {
+  const date = (value: Date | undefined) => (value === undefined ? undefined : utcDateTime(value));
+  let xml = '<t:Task>';
+  xml += el('t:Subject', task.subject);
+  xml += body(task.body);
+  xml += categories(task.categories);
+  xml += importance(task.importance);
+  xml += el('t:ReminderDueBy', date(task.reminder));
+  xml += el('t:ReminderIsSet', task.reminder !== undefined);
+  xml += sourceKeyProperty(keyHash);
+  xml += el('t:CompleteDate', date(task.completed));
+  xml += el('t:DueDate', date(task.due));
+  xml += el('t:PercentComplete', Math.min(100, Math.max(0, Math.round(task.percentComplete))));
+  const anchor = task.start ?? task.due;
+  if (task.recurrence && anchor) xml += recurrenceXml(task.recurrence, utcClock(anchor), task.recurrence.until ? utcClock(task.recurrence.until) : undefined);
+  xml += el('t:StartDate', date(task.start));
+  xml += el('t:Status', statuses[task.status]);
+  return `${xml}</t:Task>`;
+}

@@ -1,0 +1,80 @@
+import { CloudwardError } from '../../../../contract/index.js';
+import type { EwsAuth } from '../auth/auth.js';
+import { blockedAdvice, errorFromInfo, itemErrorFor, retryAfterMs } from '../errors.js';
+import type { EwsTransport, HttpAnswer } from '../transport/transport.js';
+import { envelope } from './envelope.js';
+import { parseXml, soapFault, type XElement } from './parse.js';
+import type { XmlChunks } from './xml.js';
+
+/** A stable User-Agent so admins can allow-list us (EwsAllowList is User-Agent based, ews-graph.md §3.4). */
+export const userAgent = 'Cloudward/0.1 (EWS migration)';
+
+export interface ClientOptions {
+  mailbox: string;
+  /** Base deadline per request, ms; large bodies get more (see timeoutFor). */
+  requestTimeoutMs: number;
+  maxItemMb: number;
+}
+
+/** One SOAP round trip: headers, deadline, HTTP status and SOAP fault → CloudwardError. */
+export class EwsClient {
+  constructor(
+    readonly transport: EwsTransport,
+    readonly auth: EwsAuth,
+    readonly options: ClientOptions,
+  ) {}
+
+  /** At least 64 KB/s of upload on top of the base deadline, so a 100 MB item is not cut off at 100 s. */
+  timeoutFor(bytes: number): number {
+    return this.options.requestTimeoutMs + Math.ceil(bytes / 65_536) * 1000;
+  }
+
+  build(body: XmlChunks | string): XmlChunks {
+    return envelope(body, this.auth.appOnly ? { impersonate: this.options.mailbox } : {});
+  }
+
+  async call(operation: string, body: XmlChunks | string, signal: AbortSignal): Promise<XElement> {
+    const answer = await this.send(operation, this.build(body), signal);
+    return this.interpret(operation, answer.status, answer.headers, answer.body);
+  }
+
+  /** Posts a complete envelope with our headers; one more try after a 401 when the auth can refresh. */
+  async send(operation: string, request: XmlChunks, signal: AbortSignal): Promise<HttpAnswer> {
+    for (let attempt = 1; ; attempt += 1) {
+      const headers = {
+        ...(await this.auth.headers(signal)),
+        'User-Agent': userAgent,
+        'X-AnchorMailbox': this.options.mailbox,
+        SOAPAction: `"http://schemas.microsoft.com/exchange/services/2006/messages/${operation}"`,
+      };
+      const answer = await this.transport.post(request, { signal, timeoutMs: this.timeoutFor(request.bytes), headers });
+      if (answer.status === 401 && attempt === 1 && (await this.auth.invalidate())) continue;
+      return answer;
+    }
+  }
+
+  interpret(operation: string, status: number, headers: Record<string, string>, body: string): XElement {
+    if (status === 200) return parseXml(body);
+    if (status === 401) {
+      throw new CloudwardError('TARGET_AUTH_FAILED', `Exchange refused the login for ${this.options.mailbox} (HTTP 401, ${this.auth.kind}); check the token or password and its scopes`);
+    }
+    if (status === 403) throw new CloudwardError('TARGET_BLOCKED', blockedAdvice);
+    if (status === 429 || status === 503) {
+      const wait = retryAfterMs(headers['retry-after']);
+      throw new CloudwardError('THROTTLED', `Exchange asked us to slow down (HTTP ${status}${wait === undefined ? '' : `, retry after ${wait} ms`})`, wait === undefined ? {} : { retryAfterMs: wait });
+    }
+    if (status === 413) throw new CloudwardError('ITEM_TOO_LARGE', `The request is larger than the server accepts (HTTP 413); on-premises raise maxAllowedContentLength in the EWS web.config, online use Set-Mailbox -MaxReceiveSize`);
+    if (status === 500) {
+      let fault;
+      try {
+        fault = soapFault(parseXml(body));
+      } catch {
+        fault = undefined;
+      }
+      if (fault) throw errorFromInfo(itemErrorFor(fault.responseCode ?? 'ErrorInternalServerError', fault.faultString, fault.backOffMs, this.options.maxItemMb));
+      throw new CloudwardError('TARGET_FAILED', `Exchange failed on ${operation} (HTTP 500)`);
+    }
+    if (status >= 500) throw new CloudwardError('TARGET_UNREACHABLE', `Exchange is unavailable (HTTP ${status} on ${operation})`);
+    throw new CloudwardError('TARGET_REJECTED', `Exchange rejected ${operation} (HTTP ${status})`);
+  }
+}

@@ -1,0 +1,113 @@
+import { CloudwardError } from '../../../contract/index.js';
+import type { PreparedItem } from '../../model/items.js';
+import { eventTimes } from './mapping/event.js';
+import { MSGFLAG_UNSENT, PR_MESSAGE_FLAGS } from './mapping/mail.js';
+import { wallClock, formatDate } from './mapping/time-zones.js';
+import type { ReadItem } from './operations/get-item.js';
+
+export const verifyFields: Record<string, { fields: string[]; extended: string[] }> = {
+  mail: {
+    fields: ['item:MimeContent', 'item:Subject', 'item:IsDraft', 'message:IsRead', 'item:DateTimeReceived', 'item:DateTimeSent'],
+    extended: ['0x0E07:Integer'],
+  },
+  contact: { fields: ['item:Subject', 'contacts:DisplayName', 'contacts:GivenName', 'contacts:Surname'], extended: [] },
+  distlist: { fields: ['item:Subject', 'contacts:DisplayName'], extended: [] },
+  event: { fields: ['item:Subject', 'calendar:Start', 'calendar:End', 'calendar:IsAllDayEvent', 'calendar:IsRecurring'], extended: [] },
+  task: { fields: ['item:Subject', 'task:Status', 'task:PercentComplete'], extended: [] },
+};
+
+function fail(item: PreparedItem, what: string): never {
+  throw new CloudwardError(
+    'VERIFY_FAILED',
+    `Read-back of "${item.item.title ?? item.item.key}" (${item.item.kind}) shows ${what}; the job stops so the mailbox is not migrated wrongly`,
+    { item: item.item.key },
+  );
+}
+
+const sameInstant = (a: string | undefined, b: Date | undefined) => a !== undefined && b !== undefined && Math.abs(Date.parse(a) - b.getTime()) < 1000;
+
+/** Header lines of a MIME message, unfolded, lower-case names. */
+function headers(mime: Uint8Array): Map<string, string> {
+  const text = Buffer.from(mime).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const out = new Map<string, string>();
+  for (const line of block.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) {
+      const name = line.slice(0, colon).trim().toLowerCase();
+      if (!out.has(name)) out.set(name, line.slice(colon + 1).trim());
+    }
+  }
+  return out;
+}
+
+/** Exchange may re-encode MIME; identical bytes pass, else the identifying headers must survive. */
+function bodyIntact(sent: Uint8Array, stored: Buffer): boolean {
+  if (Buffer.compare(Buffer.from(sent), stored) === 0) return true;
+  const a = headers(sent);
+  const b = headers(stored);
+  return ['message-id', 'subject', 'date', 'from'].every((name) => a.get(name) === undefined || a.get(name) === b.get(name)) && stored.length > 0;
+}
+
+export function checkReadBack(prepared: PreparedItem, read: ReadItem): void {
+  const item = prepared.item;
+  switch (item.kind) {
+    case 'mail': {
+      const flags = Number(read.extended(PR_MESSAGE_FLAGS) ?? 'NaN');
+      const isDraft = read.field('IsDraft') === 'true' || (Number.isFinite(flags) && (flags & MSGFLAG_UNSENT) !== 0);
+      if (isDraft !== item.flags.draft) fail(prepared, isDraft ? 'a draft (unsent) instead of a received message' : 'a sent message where the source had a draft');
+      const isRead = read.field('IsRead');
+      if (isRead !== undefined && (isRead === 'true') !== item.flags.seen) fail(prepared, `read state ${isRead === 'true' ? 'read' : 'unread'}, source ${item.flags.seen ? 'read' : 'unread'}`);
+      const received = item.receivedAt ?? item.sentAt;
+      if (received && !sameInstant(read.field('DateTimeReceived'), received)) fail(prepared, `received date ${read.field('DateTimeReceived') ?? 'missing'} instead of ${received.toISOString()}`);
+      if (item.sentAt && !sameInstant(read.field('DateTimeSent'), item.sentAt)) fail(prepared, `sent date ${read.field('DateTimeSent') ?? 'missing'} instead of ${item.sentAt.toISOString()}`);
+      const mime = read.field('MimeContent');
+      if (mime === undefined || prepared.mime === undefined) fail(prepared, 'no MIME content');
+      if (!bodyIntact(prepared.mime, Buffer.from(mime, 'base64'))) fail(prepared, 'a changed message body (MIME differs)');
+      return;
+    }
+    case 'contact': {
+      const expected = item.contact.displayName;
+      const got = read.field('DisplayName');
+      if (expected !== undefined && got !== undefined && got !== expected) fail(prepared, `display name "${got}" instead of "${expected}"`);
+      const surname = read.field('Surname');
+      if (item.contact.surname !== undefined && surname !== undefined && surname !== item.contact.surname) fail(prepared, `surname "${read.field('Surname') ?? ''}" instead of "${item.contact.surname}"`);
+      return;
+    }
+    case 'distlist': {
+      const got = read.field('DisplayName');
+      if (got !== undefined && got !== item.list.displayName) fail(prepared, `name "${got}" instead of "${item.list.displayName}"`);
+      return;
+    }
+    case 'event': {
+      const event = item.event;
+      if (read.field('Subject') !== undefined && read.field('Subject') !== event.subject) fail(prepared, `subject "${read.field('Subject') ?? ''}" instead of "${event.subject}"`);
+      const allDay = read.field('IsAllDayEvent');
+      if (allDay !== undefined && (allDay === 'true') !== event.allDay) fail(prepared, 'a different all-day setting');
+      if (event.recurrence && read.field('IsRecurring') === 'false') fail(prepared, 'a single event where the source had a series');
+      const times = eventTimes(event);
+      for (const [which, got, sent, instant] of [
+        ['start', read.field('Start'), times.start, event.start],
+        ['end', read.field('End'), times.end, event.end],
+      ] as const) {
+        // A field the server leaves out is not compared (Exchange omits empty properties); a different value always fails.
+        if (got === undefined) continue;
+        const absolute = /(Z|[+-]\d{2}:\d{2})$/.test(got);
+        const ok = !absolute
+          ? got.slice(0, 19) === sent.slice(0, 19)
+          : event.allDay
+            ? formatDate(wallClock(new Date(got), times.iana ?? 'Etc/UTC')) === sent.slice(0, 10)
+            : sameInstant(got, instant);
+        if (!ok) fail(prepared, `${which} ${got} instead of ${event.allDay ? sent : instant.toISOString()}`);
+      }
+      return;
+    }
+    case 'task': {
+      if (read.field('Subject') !== undefined && read.field('Subject') !== item.task.subject) fail(prepared, `subject "${read.field('Subject') ?? ''}" instead of "${item.task.subject}"`);
+      return;
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { describe, expect, it } from 'vitest';
+
+import { startEwsPeer, type EwsPeer } from '../../peers/ews/ews-peer.js';
+import { hasFixtures } from '../../support/fixtures.js';
+
+/**
+ * EWS target benchmark. Cloudward runs in a child process (compiled engine), the peer here, so CPU
+ * and RSS are Cloudward's alone. Run: `npx tsc -b && npx vitest run --config test/bench/ews/vitest.config.ts`.
+ * Knobs (env): EWS_BENCH_MAILBOXES (20), EWS_BENCH_WINDOW_S (15: Exchange Online's 300 s scaled down),
+ * EWS_BENCH_WINDOWS (5: run length in windows), EWS_BENCH_ITEM_KB (256), EWS_BENCH_RAW_MB (40 per mailbox, unthrottled run).
+ */
+const run = promisify(execFile);
+const MB = 1024 * 1024;
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const mailboxes = env('EWS_BENCH_MAILBOXES', 20);
+const windowMs = env('EWS_BENCH_WINDOW_S', 15) * 1000;
+const windows = env('EWS_BENCH_WINDOWS', 5);
+const itemKb = env('EWS_BENCH_ITEM_KB', 256);
+// Exchange Online: 150 MB per 5 minutes per mailbox; same ratio in the scaled window.
+const budgetBytes = Math.round((150 * MB * windowMs) / 300_000);
+const child = fileURLToPath(new URL('./run-ews-job.mjs', import.meta.url));
+
+function writeMail(dir: string, count: number): number {
+  mkdirSync(dir, { recursive: true });
+  let bytes = 0;
+  for (let i = 0; i < count; i += 1) {
+    const attachment = randomBytes(Math.round(itemKb * 1024 * 0.74)).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const mail =
+      `From: Bench <bench@example.org>\r\nTo: user@bench.example\r\nSubject: Bench message ${i}\r\nDate: Tue, 01 Mar 2022 10:${String(i % 60).padStart(2, '0')}:00 +0000\r\n` +
+      `Message-ID: <bench-${i}@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n` +
+      `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="a${i}.bin"\r\n\r\n${attachment}\r\n--b--\r\n`;
+    writeFileSync(path.join(dir, `m${String(i).padStart(5, '0')}.eml`), mail);
+    bytes += Buffer.byteLength(mail);
+  }
+  return bytes;
+}
+
+interface ChildResult {
+  elapsedMs: number;
+  cpuMs: number;
+  cores: number;
+  peakRssMb: number;
+  summary: { itemsDone: number; itemsFailed: number; bytesDone: number; outcome: string };
+  mailboxErrors: unknown[];
+}
+
+async function cloudward(peer: EwsPeer, dir: string, work: string, extra: Record<string, unknown>): Promise<ChildResult> {
+  const args = { url: peer.url, dir, mailboxes, ledger: path.join(work, `ledger-${Date.now()}.sqlite`), ...extra };
+  const { stdout } = await run(process.execPath, [child, JSON.stringify(args)], { maxBuffer: 16 * MB, env: { ...process.env, CLOUDWARD_TARGET_TOKEN: 'bench-token' } });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
+}
+
+describe.skipIf(!hasFixtures)('EWS target benchmark', () => {
+  it('budgeted run: 20 mailboxes at 150 MB / 5 min each (scaled), then unthrottled', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'cw-ews-bench-'));
+    const lines: string[] = [];
+    try {
+      // Enough mail that no mailbox runs dry before the run ends: one budget per window plus a spare window.
+      const perMailboxBytes = budgetBytes * (windows + 2);
+      const dir = path.join(work, 'mail');
+      const sourceBytes = writeMail(dir, Math.ceil(perMailboxBytes / (itemKb * 1024)));
+      const peer = await startEwsPeer({ validation: 'off', simulate: { budget: { bytesPerWindow: budgetBytes, windowMs } } });
+      try {
+        const durationMs = windowMs * windows;
+        // Batches scale with the window, as the budget does (4 MB against 150 MB per 5 minutes on Exchange Online).
+        const batchMb = Math.min(4, (4 * budgetBytes) / (150 * MB));
+        const result = await cloudward(peer, dir, work, { durationMs, budgetMb: budgetBytes / MB, windowMs, batchMb });
+        // Steady state: what the peer accepted per mailbox after the first window (the first window's
+        // burst is free on Exchange as here), against the budget for that span.
+        const shares: number[] = [];
+        for (const uploads of Object.values(peer.stats.uploads)) {
+          const start = uploads[0]?.at ?? 0;
+          const from = start + windowMs;
+          const to = start + durationMs;
+          const bytes = uploads.filter((u) => u.at >= from && u.at < to).reduce((sum, u) => sum + u.bytes, 0);
+          shares.push(bytes / ((budgetBytes * (to - from)) / windowMs));
+        }
+        if (process.env.EWS_BENCH_DEBUG) for (const [mb, u] of Object.entries(peer.stats.uploads).slice(0, 1)) console.log(mb, u.map((x) => `${x.at - (u[0]?.at ?? 0)}:${(x.bytes / MB).toFixed(2)}`).join(' '));
+        const mean = shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+        lines.push(
+          `budgeted: ${mailboxes} mailboxes, window ${windowMs / 1000} s × ${windows}, budget ${(budgetBytes / MB).toFixed(2)} MB/window/mailbox, items ${itemKb} KB (source ${(sourceBytes / MB).toFixed(0)} MB per mailbox)`,
+          `  share of budget (steady state, request bytes): mean ${(mean * 100).toFixed(1)} %, min ${(Math.min(...shares) * 100).toFixed(1)} %, max ${(Math.max(...shares) * 100).toFixed(1)} %`,
+          `  Cloudward: ${result.cores.toFixed(3)} cores (CPU ${(result.cpuMs / 1000).toFixed(1)} s over ${(result.elapsedMs / 1000).toFixed(1)} s), peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+          `  items done ${result.summary.itemsDone}, failed ${result.summary.itemsFailed}, throttled answers ${peer.stats.throttled.serverBusy} (budget ${peer.stats.throttled.budget})`,
+        );
+        expect(result.summary.itemsFailed).toBe(0);
+      } finally {
+        await peer.close();
+      }
+
+      const rawPeer = await startEwsPeer({ validation: 'off' });
+      try {
+        const rawDir = path.join(work, 'raw');
+        const rawBytes = writeMail(rawDir, Math.ceil((env('EWS_BENCH_RAW_MB', 40) * MB) / (itemKb * 1024)));
+        const raw = await cloudward(rawPeer, rawDir, work, {});
+        lines.push(
+          `unthrottled: ${mailboxes} mailboxes × ${(rawBytes / MB).toFixed(0)} MB: ${((raw.summary.bytesDone / MB) / (raw.elapsedMs / 1000)).toFixed(1)} MB/s of mail ` +
+            `(${((Object.values(rawPeer.stats.bytesByMailbox).reduce((a, b) => a + b, 0) / MB) / (raw.elapsedMs / 1000)).toFixed(1)} MB/s on the wire), ` +
+            `${raw.cores.toFixed(2)} cores, peak RSS ${raw.peakRssMb.toFixed(0)} MB, failed ${raw.summary.itemsFailed}`,
+        );
+        expect(raw.summary.itemsFailed).toBe(0);
+      } finally {
+        await rawPeer.close();
+      }
+      lines.push(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB, Node ${process.version}`);
+      console.log(`\n## EWS benchmark\n${lines.join('\n')}\n`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
