@@ -19,7 +19,7 @@ export class ScriptedTarget implements Target {
   verifyScript: (item: PreparedItem) => void = () => undefined;
   delayMs = 0;
 
-  constructor(readonly capabilities: TargetCapabilities) {}
+  constructor(public capabilities: TargetCapabilities) {}
 
   async open(): Promise<void> {}
 

@@ -42,9 +42,14 @@ export class Throttle {
     this.timer ??= setTimeout(() => this.fire(), this.intervalMs - (now - this.last));
   }
 
-  /** Delivers a pending emission now (end of a job) and stops the timer. */
-  flush(): void {
-    if (this.timer !== undefined) this.fire();
+  /** Delivers a pending emission (end of a job) once its interval is up: the limit holds to the last event. */
+  async flush(): Promise<void> {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const wait = this.intervalMs - (performance.now() - this.last);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.fire();
   }
 
   private fire(): void {

@@ -114,7 +114,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   };
   const parallel = Math.max(1, Math.min(options.parallelMailboxes ?? 4, options.mailboxes.length));
   await Promise.all(Array.from({ length: parallel }, () => worker()));
-  progress.flush();
+  await progress.flush();
 
   const counts = ledger.jobCounts(job.id);
   const interrupted = options.signal?.aborted === true && jobStop === undefined;

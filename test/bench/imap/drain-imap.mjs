@@ -6,6 +6,7 @@
 // Password from CLOUDWARD_SOURCE_PASSWORD. Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 const [mode, spec, caFile, outDir] = process.argv.slice(2);
 const engine = new URL('../../../build/out/electron/engine/', import.meta.url);

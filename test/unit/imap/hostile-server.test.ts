@@ -12,7 +12,7 @@ import { drain, FakeSourceContext } from '../../support/fake-source-context.js';
  * "Suggested Backoff Time" answers, a BYE in the middle of a FETCH, a server that stops answering.
  * One INBOX with one message; `misbehave` decides, per connection and command, what goes wrong.
  */
-type Misbehaviour = (connection: number, command: string) => 'throttle-login' | 'throttle-short' | 'bye' | 'silent' | undefined;
+type Misbehaviour = (connection: number, command: string) => 'throttle-login' | 'throttle-short' | 'refuse' | 'bye' | 'silent' | undefined;
 
 const message = Buffer.from(
   'From: a@example.com\r\nTo: b@example.com\r\nSubject: hello\r\nMessage-ID: <one@example.com>\r\n' +
@@ -40,6 +40,10 @@ function startServer(misbehave: Misbehaviour): Promise<{ server: Server; port: n
         const verb = command.toUpperCase().startsWith('UID ') ? command.split(' ').slice(0, 2).join(' ').toUpperCase() : (command.split(' ')[0] ?? '').toUpperCase();
         const trouble = misbehave(connection, verb);
         if (trouble === 'silent') continue;
+        if (trouble === 'refuse' && /BODY\.PEEK/i.test(command)) {
+          send(`${tag} NO [SERVERBUG] Cannot read message 1 from disk\r\n`);
+          continue;
+        }
         if (trouble === 'throttle-short') {
           send(`${tag} NO Request is throttled. Suggested Backoff Time: 400 milliseconds\r\n`);
           continue;
@@ -156,6 +160,20 @@ describe('IMAP source against a misbehaving server', () => {
     expect(run.mails).toHaveLength(1);
     expect(throttled).toBeGreaterThanOrEqual(3);
     expect(performance.now() - begun).toBeGreaterThanOrEqual(700);
+  });
+
+  it('a message the server refuses becomes a per-item failure with its reason; the run goes on', async () => {
+    const started = await startServer((_, verb) => (verb === 'UID FETCH' ? 'refuse' : undefined));
+    server = started.server;
+    const imap = source(started.port);
+    await imap.open();
+    const context = new FakeSourceContext();
+    const run = await drain(imap, context);
+    await imap.close();
+    expect(run.mails).toHaveLength(0);
+    expect(context.unreadable).toEqual([
+      { key: 'imap:["INBOX"]:7:1', folderPath: ['INBOX'], kind: 'mail', reason: expect.stringContaining('Cannot read message 1') },
+    ]);
   });
 
   it('a server that stops answering mid-FETCH times out, and the retry on a new connection succeeds', async () => {

@@ -21,11 +21,15 @@ export function kindOfClass(messageClass: string | undefined): ItemKind {
 }
 
 interface ContentsTable {
-  rowCount: number;
-  getItems(start: number, count: number): Map<number, { entryValueReference: number }>[];
+  /** The table's row index (its BTH of row id → row number): row ids of a contents table are node ids. */
+  keyMap: Map<number, number>;
 }
 
-/** Node ids of a folder's messages, from its contents table, read in pages of rows. */
+/**
+ * Node ids of a folder's messages, from its contents table's row index. pst-extractor's row-matrix
+ * walk assumes 8176-byte blocks and so misreads the tables of 4 KB-page OSTs (zlib blocks); the row
+ * index lists every row whatever the block layout.
+ */
 export function* messageNids(store: PstStore, folder: PSTFolder): Generator<number> {
   store.activate();
   const f = folder as unknown as {
@@ -35,16 +39,8 @@ export function* messageNids(store: PstStore, folder: PSTFolder): Generator<numb
   };
   f.initEmailsTable();
   if (f.emailsTable) {
-    const table = f.emailsTable;
-    const total = table.rowCount;
-    for (let start = 0; start < total; start += 64) {
-      store.activate();
-      const rows = table.getItems(start, Math.min(64, total - start));
-      for (const row of rows) {
-        const nid = row.get(0x67f2)?.entryValueReference;
-        if (nid !== undefined && nid > 0) yield nid;
-      }
-    }
+    const rows = [...f.emailsTable.keyMap.entries()].sort((a, b) => a[1] - b[1]);
+    for (const [nid] of rows) if (nid > 0) yield nid;
   } else if (f.fallbackEmailsTable) {
     for (const node of f.fallbackEmailsTable) yield node.descriptorIdentifier;
   }
