@@ -9,13 +9,8 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 
 say() { printf 'cloudward: %s\n' "$*" >&2; }
 
-# 1. Dependencies: npm records what it installed in node_modules/.package-lock.json.
-installed=node_modules/.package-lock.json
-if [[ ! -f $installed || package-lock.json -nt $installed || package.json -nt $installed ]]; then
-  say "installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
-  touch "$installed"
-fi
+# 1. Debian packages and npm dependencies, when missing.
+bash build/scripts/setup.sh app
 
 # 2. TypeScript: tsc -b is incremental. Errors are shown but do not stop browser mode.
 if ! npx --no-install tsc -b tsconfig.json; then

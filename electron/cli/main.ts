@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CloudwardError, toCloudwardError } from '../contract/index.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
+import { pstCommand, pstUsage } from './commands/pst-inspect.js';
 import { reportCommand, reportUsage } from './commands/report.js';
 import { statusCommand, statusUsage } from './commands/status.js';
 import { exitCodeForError, exitCodes } from './exit-codes.js';
@@ -11,6 +12,7 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   migrate: migrateCommand,
   status: statusCommand,
   report: reportCommand,
+  pst: pstCommand,
 };
 
 export const usage = `Cloudward: move POP-era Outlook data and IMAP mailboxes into Microsoft 365 / Exchange.
@@ -18,9 +20,10 @@ export const usage = `Cloudward: move POP-era Outlook data and IMAP mailboxes in
   ${migrateUsage}
   ${statusUsage}
   ${reportUsage}
+  ${pstUsage}
 
-Sources: eml:<folder>  (Maildir too)
-Targets: dir:<folder>
+Sources: eml:<folder> (.eml trees, Maildir)   pst:<file>[,<file>...] (PST/OST)   imap://user@host[:port], imaps://...
+Targets: dir:<folder>   ews:https://host/EWS/Exchange.asmx (with --target-mailbox)
 Secrets come from the OS keychain, CLOUDWARD_SOURCE_PASSWORD, CLOUDWARD_TARGET_PASSWORD,
 CLOUDWARD_TARGET_TOKEN, or a prompt; never from the command line.
 Exit codes: 0 done, 1 done with skipped or failed items, 2 bad arguments, 3 source unreadable,

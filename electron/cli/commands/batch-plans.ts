@@ -58,7 +58,7 @@ export async function planBatch(
     plans.push({
       label: row.emailAddress,
       source: spec,
-      target: `${normalizeSpec(`${target.handler.schemes[0] ?? ''}:${target.rest}`)}#${row.emailAddress}`,
+      target: `${normalizeSpec(target.rest)}#${row.emailAddress}`,
       createSource: () => imapSourceSpec.create(spec, rowContext),
       createTarget: () => target.handler.create(target.rest, batchContext, row.emailAddress),
     });

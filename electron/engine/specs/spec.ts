@@ -47,6 +47,11 @@ export interface TargetSpecHandler {
   create(spec: string, context: SpecContext, mailbox?: string): Target;
 }
 
+/** The part after `scheme:` for file-like specs (`eml:C:\Mail` → `C:\Mail`). */
+export function specPath(spec: string): string {
+  return splitSpec(spec)?.rest ?? spec;
+}
+
 /** Splits 'scheme:rest'; a Windows drive letter (C:\...) is not a scheme. */
 export function splitSpec(spec: string): { scheme: string; rest: string } | undefined {
   const match = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(spec);

@@ -15,14 +15,14 @@ import { hasFixtures } from '../../support/fixtures.js';
  * EWS target benchmark. Cloudward runs in a child process (compiled engine), the peer here, so CPU
  * and RSS are Cloudward's alone. Run: `npx tsc -b && npx vitest run --config test/bench/ews/vitest.config.ts`.
  * Knobs (env): EWS_BENCH_MAILBOXES (20), EWS_BENCH_WINDOW_S (15: Exchange Online's 300 s scaled down),
- * EWS_BENCH_WINDOWS (5: run length in windows), EWS_BENCH_ITEM_KB (256), EWS_BENCH_RAW_MB (40 per mailbox, unthrottled run).
+ * EWS_BENCH_WINDOWS (4: run length in windows), EWS_BENCH_ITEM_KB (256), EWS_BENCH_RAW_MB (10 per mailbox, unthrottled run).
  */
 const run = promisify(execFile);
 const MB = 1024 * 1024;
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const mailboxes = env('EWS_BENCH_MAILBOXES', 20);
 const windowMs = env('EWS_BENCH_WINDOW_S', 15) * 1000;
-const windows = env('EWS_BENCH_WINDOWS', 5);
+const windows = env('EWS_BENCH_WINDOWS', 4);
 const itemKb = env('EWS_BENCH_ITEM_KB', 256);
 // Exchange Online: 150 MB per 5 minutes per mailbox; same ratio in the scaled window.
 const budgetBytes = Math.round((150 * MB * windowMs) / 300_000);
@@ -70,9 +70,11 @@ describe.skipIf(!hasFixtures)('EWS target benchmark', () => {
       const peer = await startEwsPeer({ validation: 'off', simulate: { budget: { bytesPerWindow: budgetBytes, windowMs } } });
       try {
         const durationMs = windowMs * windows;
+        const watch = process.env.EWS_BENCH_DEBUG ? setInterval(() => console.log(`peer heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB rss ${(process.memoryUsage().rss / MB).toFixed(0)} MB requests ${peer.stats.requests}`), 5000) : undefined;
         // Batches scale with the window, as the budget does (4 MB against 150 MB per 5 minutes on Exchange Online).
         const batchMb = Math.min(4, (4 * budgetBytes) / (150 * MB));
         const result = await cloudward(peer, dir, work, { durationMs, budgetMb: budgetBytes / MB, windowMs, batchMb });
+        clearInterval(watch);
         // Steady state: what the peer accepted per mailbox after the first window (the first window's
         // burst is free on Exchange as here), against the budget for that span.
         const shares: number[] = [];
@@ -99,7 +101,7 @@ describe.skipIf(!hasFixtures)('EWS target benchmark', () => {
       const rawPeer = await startEwsPeer({ validation: 'off' });
       try {
         const rawDir = path.join(work, 'raw');
-        const rawBytes = writeMail(rawDir, Math.ceil((env('EWS_BENCH_RAW_MB', 40) * MB) / (itemKb * 1024)));
+        const rawBytes = writeMail(rawDir, Math.ceil((env('EWS_BENCH_RAW_MB', 10) * MB) / (itemKb * 1024)));
         const raw = await cloudward(rawPeer, rawDir, work, {});
         lines.push(
           `unthrottled: ${mailboxes} mailboxes × ${(rawBytes / MB).toFixed(0)} MB: ${((raw.summary.bytesDone / MB) / (raw.elapsedMs / 1000)).toFixed(1)} MB/s of mail ` +

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,6 @@ import type { JobEvent } from '../../../electron/contract/index.js';
 import { Ledger } from '../../../electron/engine/ledger/ledger.js';
 import { sha256 } from '../../../electron/engine/pipeline/content-identity.js';
 import { runJob } from '../../../electron/engine/pipeline/run-job.js';
-import { resolveSource } from '../../../electron/engine/specs/registry.js';
 import { dirTargetSpec } from '../../../electron/engine/targets/dir/dir-spec.js';
 import { createLogger } from '../../../electron/engine/log/logger.js';
 import { hasFixtures, repoRoot } from '../../support/fixtures.js';
@@ -60,15 +59,26 @@ function ledgerCanResume(): boolean {
 }
 const canResume = ledgerCanResume();
 
-const cliBuilt = existsSync(join(repoRoot, 'build/out/electron/cli/main.js'));
+/** The built CLI (npx tsc -b); CLOUDWARD_CLI points at another build. */
+const cli = process.env['CLOUDWARD_CLI'] ?? join(repoRoot, 'build/cloudward.js');
+/** Does the built CLI take an imap:// source yet? (The lead wires imapSourceSpec into the registry.) */
 function cliKnowsImap(): boolean {
+  if (!ready || !existsSync(cli)) return false;
+  const scratch = mkdtempSync(join(tmpdir(), 'cloudward-cli-probe-'));
   try {
-    resolveSource('imap://alice@127.0.0.1:143');
-    return true;
-  } catch {
-    return false;
+    const probe = spawnSync('node', [cli, 'migrate', '--source', 'imap://probe@127.0.0.1:1', '--target', `dir:${join(scratch, 'out')}`, '--ledger', join(scratch, 'l.sqlite'), '--json'], {
+      env: { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'x', CLOUDWARD_HOME: scratch },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const known = !/Unknown source/i.test(`${probe.stdout}${probe.stderr}`) && probe.status !== null;
+    if (!known) console.warn('IMAP CLI test skipped: the built CLI does not take imap:// sources yet (registry)');
+    return known;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
+const cliReady = cliKnowsImap();
 
 describe.skipIf(!ready)('IMAP source through the pipeline into dir:', () => {
   let dovecot: Dovecot;
@@ -167,9 +177,8 @@ describe.skipIf(!ready)('IMAP source through the pipeline into dir:', () => {
     expect(emlHashes(out)).toEqual(expected);
   });
 
-  it.skipIf(!canResume || !cliBuilt || !cliKnowsImap())('the CLI: direct, master user and --batch CSV land byte-identical in dir:', async () => {
-    const cli = join(repoRoot, 'build/cloudward.js');
-    const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'pass', CLOUDWARD_DATA_DIR: join(work, 'cli-data') };
+  it.skipIf(!canResume || !cliReady)('the CLI: direct, master user and --batch CSV land byte-identical in dir:', async () => {
+    const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'pass', CLOUDWARD_HOME: join(work, 'cli-home') };
     const direct = join(work, 'cli-direct');
     await run('node', [cli, 'migrate', '--source', `imap://alice@127.0.0.1:${dovecot.port}`, '--target', `dir:${direct}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli.sqlite'), '--json'], { env });
     expect(emlHashes(direct)).toEqual(expectedHashes());

@@ -277,6 +277,16 @@ describe.skipIf(!hasFixtures)('PST source on its own', () => {
     expect(twice.items.length).toBe(other.items.length);
   });
 
+  it('says which files carry a password (fixtures/SOURCES.md lists them) and reads them anyway', async () => {
+    const passworded = ['pst-exp_test_ansi.pst', 'pst2john_Outlook_enc.pst', 'java-libpst_passworded.pst'];
+    for (const name of [...passworded, 'pst-exp_sample1.pst']) {
+      const source = new PstSource([path.join(dir, name)]);
+      await source.open();
+      expect(source.label.endsWith('(password-protected)'), name).toBe(passworded.includes(name));
+      await source.close();
+    }
+  });
+
   it('reads high (cyclic) encryption and ANSI files completely, with bodies', async () => {
     for (const name of ['pst2john_2003_high-encryption_quickquick.pst', 'pst2john_2k_outlook_qwerty1234.pst']) {
       const read = await readAll([path.join(dir, name)]);

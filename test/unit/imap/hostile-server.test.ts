@@ -40,6 +40,10 @@ function startServer(misbehave: Misbehaviour): Promise<{ server: Server; port: n
         const verb = command.toUpperCase().startsWith('UID ') ? command.split(' ').slice(0, 2).join(' ').toUpperCase() : (command.split(' ')[0] ?? '').toUpperCase();
         const trouble = misbehave(connection, verb);
         if (trouble === 'silent') continue;
+        if (trouble === 'refuse' && verb === 'EXAMINE') {
+          send(`${tag} NO [SERVERBUG] Mailbox is broken\r\n`);
+          continue;
+        }
         if (trouble === 'refuse' && /BODY\.PEEK/i.test(command)) {
           send(`${tag} NO [SERVERBUG] Cannot read message 1 from disk\r\n`);
           continue;
@@ -173,6 +177,20 @@ describe('IMAP source against a misbehaving server', () => {
     expect(run.mails).toHaveLength(0);
     expect(context.unreadable).toEqual([
       { key: 'imap:["INBOX"]:7:1', folderPath: ['INBOX'], kind: 'mail', reason: expect.stringContaining('Cannot read message 1') },
+    ]);
+  });
+
+  it('a folder the server will not open is reported, not fatal', async () => {
+    const started = await startServer((_, verb) => (verb === 'EXAMINE' ? 'refuse' : undefined));
+    server = started.server;
+    const imap = source(started.port);
+    await imap.open();
+    const context = new FakeSourceContext();
+    const run = await drain(imap, context);
+    await imap.close();
+    expect(run.folders.map((folder) => folder.path)).toEqual([['INBOX']]);
+    expect(context.unreadable).toEqual([
+      { key: 'imap:["INBOX"]', folderPath: ['INBOX'], kind: 'mail', reason: expect.stringContaining('folder cannot be opened') },
     ]);
   });
 

@@ -15,6 +15,8 @@ describe('IMAP spec', () => {
     expect(parseImapSpec('imap://alice%40example.com@127.0.0.1').user).toBe('alice@example.com');
     expect(parseImapSpec('imap://alice@example.com@127.0.0.1').user).toBe('alice@example.com');
     expect(parseImapSpec('imaps://bob@[::1]:10993')).toMatchObject({ host: '::1', port: 10993 });
+    expect(() => parseImapSpec('imaps://alice:secret@mail.example.com')).toThrow(/password does not go in the source/);
+    expect(parseImapSpec('imaps://odd%3Aname@mail.example.com').user).toBe('odd:name');
     for (const bad of ['imap://mail.example.com', 'pop://a@b', 'imap://a@b:99999', 'imap://a@b:x', 'imap://%E0%A4%A@host']) {
       expect(() => imapSourceSpec.validate(bad), bad).toThrow(CloudwardError);
     }

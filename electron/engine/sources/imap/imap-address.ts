@@ -29,6 +29,9 @@ export function parseImapSpec(spec: string): ImapAddress {
   // The last '@' separates user and host, so an unencoded address as user name still works.
   const at = rest.lastIndexOf('@');
   if (at <= 0) throw bad(spec, 'the user name is missing');
+  if (rest.slice(0, at).includes(':')) {
+    throw bad(spec, 'a password does not go in the source (command lines are visible to other users); use the keychain, CLOUDWARD_SOURCE_PASSWORD or the prompt');
+  }
   let user: string;
   try {
     user = decodeURIComponent(rest.slice(0, at));

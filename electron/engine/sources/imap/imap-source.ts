@@ -53,9 +53,9 @@ const defaultTuning: ImapTuning = {
   socketTimeoutMs: 120_000,
   maxThrottleWaitMs: 60_000,
   reconnectAttempts: 6,
-  pageSize: 500,
+  pageSize: 250,
   inlineBodyBytes: 1024 * 1024,
-  pageBodyBytes: 16 * 1024 * 1024,
+  pageBodyBytes: 4 * 1024 * 1024,
   chunkBytes: 1024 * 1024,
 };
 
@@ -137,7 +137,16 @@ export class ImapSource implements Source {
     const path = folder.folder.path;
     const scope = folderScope(path);
     for (;;) {
-      const uidValidity = await this.retrying('SELECT', context.signal, () => this.select(folder.selectPath));
+      let uidValidity: string;
+      try {
+        uidValidity = await this.retrying('SELECT', context.signal, () => this.select(folder.selectPath));
+      } catch (error) {
+        const failure = toImapError(error, `${this.label} SELECT`);
+        if (retryableCodes.has(failure.code) || failure.code === 'CANCELLED') throw failure;
+        // One folder the server will not open (deleted meanwhile, broken on disk) is reported; the others go on.
+        context.reportUnreadable({ key: scope, folderPath: path, kind: 'mail', reason: `folder cannot be opened: ${failure.message}` });
+        return;
+      }
       const checkpoint = parseCheckpoint(context.checkpoint(scope));
       const sameValidity = checkpoint?.uidValidity === uidValidity;
       const after = sameValidity ? checkpoint.lastUid : 0;

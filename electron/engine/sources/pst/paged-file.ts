@@ -48,6 +48,20 @@ export class PagedFile {
     return done;
   }
 
+  private lastNumber = -1;
+  private lastPage: Buffer | undefined;
+
+  /** One byte, or -1 past the end: the hot path of b-tree walks. */
+  byteAt(position: number): number {
+    if (this.fd < 0) throw new CloudwardError('SOURCE_UNREADABLE', `${this.path}: read after close`);
+    if (!(position >= 0 && position < this.size)) return -1;
+    const pageNumber = Math.floor(position / pageSize);
+    const page = pageNumber === this.lastNumber && this.lastPage ? this.lastPage : this.page(pageNumber);
+    this.lastNumber = pageNumber;
+    this.lastPage = page;
+    return page[position - pageNumber * pageSize] ?? -1;
+  }
+
   private page(pageNumber: number): Buffer {
     const cached = this.pages.get(pageNumber);
     if (cached) {
@@ -77,6 +91,8 @@ export class PagedFile {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     this.pages.clear();
+    this.lastPage = undefined;
+    this.lastNumber = -1;
   }
 }
 

@@ -25,7 +25,8 @@ const defaultReadBudget = 2_000_000;
 interface FileHooks {
   view: PagedFile;
   header: PstHeader;
-  blocks: BlockMap;
+  /** Only for high (cyclic) encryption, which the library refuses: it decodes compressible files itself. */
+  blocks: BlockMap | undefined;
   btree: BTreeIndex;
   budget: number;
 }
@@ -52,37 +53,68 @@ class HookedPstFile extends PSTFile {
   }
 }
 
-function hookedReadSync(this: object, buffer: Buffer, length: number, position: number): number {
-  const hooks = hooksOf.get(this) ?? constructing;
+function hooksFor(file: object): FileHooks {
+  const hooks = hooksOf.get(file) ?? constructing;
   if (!hooks) throw new Error('PST reader used without its hooks');
   if (--hooks.budget < 0) {
     throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged structure (the reader went in circles)`);
   }
+  return hooks;
+}
+
+function hookedReadSync(this: object, buffer: Buffer, length: number, position: number): number {
+  const hooks = hooksFor(this);
   const got = hooks.view.read(buffer, 0, length, position);
   if (got < length) buffer.fill(0, got, length);
-  if (position < 564 && !hooks.header.ansi && position <= 513 && position + length > 513) buffer[513 - position] = 0;
-  if (position < 564 && hooks.header.ansi && position <= 461 && position + length > 461) buffer[461 - position] = 0;
-  hooks.blocks.decode(hooks.header.cryptMethod, buffer, 0, got, position);
-  const internal = hooks.blocks.internalBlockAt(position);
-  if (internal && got >= 8 && buffer[0] === 0x01 && (buffer[1] === 1 || buffer[1] === 2)) {
-    const entries = buffer.readUInt16LE(2);
-    const total = buffer.readUInt32LE(4);
-    const idSize = hooks.header.ansi ? 4 : 8;
-    const limit = hooks.header.format === 'OST' ? hooks.view.size * 64 : hooks.view.size;
-    if (8 + entries * idSize > internal.size || total > limit) {
-      throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged data tree (claims ${total} bytes)`);
-    }
+  if (hooks.blocks) {
+    // High encryption: hide it from the library (which refuses it) and decode each block with its key.
+    if (position <= 513 && position + length > 513) buffer[513 - position] = 0;
+    hooks.blocks.decode(hooks.header.cryptMethod, buffer, 0, got, position);
   }
   return length;
 }
 (HookedPstFile.prototype as unknown as { readSync: typeof hookedReadSync }).readSync = hookedReadSync;
 
-function hookedFindBtreeItem(this: object, index: { toString(): string }, descTree: boolean): Buffer {
-  const hooks = hooksOf.get(this) ?? constructing;
-  if (!hooks) throw new Error('PST reader used without its hooks');
-  if (--hooks.budget < 0) {
-    throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged structure (the reader went in circles)`);
+/** The library reads b-tree pages one byte at a time, through a fresh one-byte buffer each: serve those from the page cache. */
+function hookedRead(this: { position: number }, position?: number): number {
+  const hooks = hooksFor(this);
+  const at = position ? position : this.position;
+  let value = hooks.view.byteAt(at);
+  if (hooks.blocks && value >= 0) {
+    const one = Uint8Array.of(value);
+    hooks.blocks.decode(hooks.header.cryptMethod, one, 0, 1, at);
+    value = one[0] ?? 0;
   }
+  this.position = at + (value >= 0 ? 1 : 0);
+  return value < 0 ? 0 : value;
+}
+(HookedPstFile.prototype as unknown as { read: typeof hookedRead }).read = hookedRead;
+
+/**
+ * An XBLOCK/XXBLOCK says how long the data it lists is; the library then allocates that much. Check
+ * the claim against the file before anyone does (a damaged length would otherwise allocate gigabytes).
+ */
+const streamPrototype = PSTNodeInputStream.prototype as unknown as {
+  loadFromOffsetItem(this: StreamInternals, item: unknown): void;
+};
+interface StreamInternals {
+  _length: { toNumber(): number };
+  _pstFile: object;
+}
+const loadFromOffsetItem = streamPrototype.loadFromOffsetItem;
+streamPrototype.loadFromOffsetItem = function (this: StreamInternals, item: unknown): void {
+  loadFromOffsetItem.call(this, item);
+  const hooks = hooksOf.get(this._pstFile) ?? constructing;
+  if (!hooks) return;
+  const length = this._length.toNumber();
+  const limit = hooks.header.format === 'OST' ? hooks.view.size * 64 : hooks.view.size;
+  if (length > limit) {
+    throw new CloudwardError('SOURCE_UNREADABLE', `${hooks.view.path}: damaged data tree (claims ${length} bytes)`);
+  }
+};
+
+function hookedFindBtreeItem(this: object, index: { toString(): string }, descTree: boolean): Buffer {
+  const hooks = hooksFor(this);
   const found = hooks.btree.find(BigInt(index.toString()), descTree);
   if (!found) throw new Error(`${descTree ? 'node' : 'block'} ${index.toString()} is not in the index`);
   return found;
@@ -121,7 +153,7 @@ export class PstStore {
       const headerBytes = Buffer.alloc(564);
       view.read(headerBytes, 0, 564, 0);
       const header = parseHeader(headerBytes.subarray(0, Math.min(564, view.size)), view.size, path);
-      const blocks = BlockMap.build(view, header);
+      const blocks = header.cryptMethod === 2 ? BlockMap.build(view, header) : undefined;
       const hooks: FileHooks = { view, header, blocks, btree: new BTreeIndex(view, header), budget: defaultReadBudget };
       // The library keeps its name-to-id map in a static: give every file its own and switch on use.
       const statics = PSTFile as unknown as { nodeMap: NodeMap };
@@ -228,6 +260,14 @@ export class PstStore {
       : undefined;
     const node = (parent as unknown as { descriptorIndexNode: never }).descriptorIndexNode;
     return new PSTMessage(this.file, node, table, local);
+  }
+
+  /** Where a node's main data block lies in the file (for diagnostics and damage tests). */
+  dataBlockOf(nid: number): { offset: number; size: number } {
+    this.activate();
+    const node = this.file.getDescriptorIndexNode(Long.fromNumber(nid));
+    const block = this.file.getOffsetIndexNode(node.dataOffsetIndexIdentifier);
+    return { offset: block.fileOffset.toNumber(), size: block.size };
   }
 
   /** The record key of the store: distinct per PST file, stable across runs. */

@@ -2,10 +2,11 @@ import type { PSTFolder } from 'pst-extractor';
 
 import { CloudwardError, type ItemKind } from '../../../contract/index.js';
 import type { MailItem, SourceEntry, SourceFolder, SourceItem } from '../../model/items.js';
+import type { Logger } from '../../log/logger.js';
 import type { Source, SourceContext } from '../source.js';
 import { walkFolders, type PstFolderNode } from './folders.js';
 import { buildMime, cleanSubject, type MimeContext } from './mail-mime.js';
-import { date, int, str } from './properties.js';
+import { bagOf, date, int, str } from './properties.js';
 import { PstStore, wrap } from './pst-file.js';
 import { hashKey, ItemProps, readContact, readDistributionList, readEvent, readNote, readTask } from './typed-items.js';
 
@@ -52,12 +53,18 @@ export function* messageNids(store: PstStore, folder: PSTFolder): Generator<numb
  * (one descriptor and a bounded page cache each) so items can be loaded after the walk moved on.
  */
 export class PstSource implements Source {
-  readonly label: string;
   private stores: PstStore[] = [];
   private storeKeys: string[] = [];
+  private readonly passworded = new Set<string>();
 
-  constructor(private readonly files: readonly string[]) {
-    this.label = files.join(', ');
+  constructor(
+    private readonly files: readonly string[],
+    private readonly log?: Logger,
+  ) {}
+
+  /** The files, each marked when its store carries a password (it protects nothing; reports say so). */
+  get label(): string {
+    return this.files.map((file) => (this.passworded.has(file) ? `${file} (password-protected)` : file)).join(', ');
   }
 
   async open(): Promise<void> {
@@ -67,6 +74,12 @@ export class PstSource implements Source {
         const store = PstStore.open(file);
         this.stores.push(store);
         this.storeKeys.push(store.recordKey());
+        const password = int(bagOf(store.messageStore()), 0x67ff) ?? 0;
+        if (password !== 0) this.passworded.add(file);
+        this.log?.info(
+          { file, format: store.header.format, encryption: store.header.encryption, passwordProtected: password !== 0 },
+          password !== 0 ? 'PST opened; it has a password, which a PST only stores as a checksum: read without it' : 'PST opened',
+        );
       }
     } catch (error) {
       await this.close();

@@ -24,7 +24,7 @@ export const pstSourceSpec: SourceSpecHandler = {
   validate(spec: string): void {
     pstFiles(spec);
   },
-  create(spec: string, _context: SpecContext): Source {
-    return new PstSource(pstFiles(spec));
+  create(spec: string, context: SpecContext): Source {
+    return new PstSource(pstFiles(spec), context.log);
   },
 };

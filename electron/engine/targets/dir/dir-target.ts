@@ -115,7 +115,8 @@ export class DirTarget implements Target {
       return { file: itemFileName(item.key, item.title, item.sentAt ?? item.receivedAt, 'eml'), data: prepared.mime };
     }
     const rendered = renderTypedItem(item);
-    return { file: itemFileName(item.key, item.title, undefined, rendered.extension.replace(/^\./, '')), data: rendered.content };
+    const date = item.kind === 'event' ? item.event.start : item.kind === 'task' ? (item.task.due ?? null) : null;
+    return { file: itemFileName(item.key, item.title, date, rendered.extension.replace(/^\./, '')), data: rendered.content };
   }
 
   /** Temporary files of a run that was killed mid-write. */

@@ -31,7 +31,8 @@ function stamp(date: Date | undefined): string {
  * A file name that is readable ("2024-03-01 091500 Quote for the roof ~1f3a9c02de.eml") and the same on
  * every run for the same source item, so a re-sent item overwrites itself instead of adding a copy.
  */
-export function itemFileName(key: string, title: string | undefined, date: Date | undefined, extension: string): string {
+export function itemFileName(key: string, title: string | undefined, date: Date | undefined | null, extension: string): string {
   const label = safeName(title && title.trim() !== '' ? title : 'untitled', 60);
-  return `${stamp(date)} ${label} ~${shortHash(key)}.${extension}`;
+  // null: the item has no date worth sorting by (a contact), so no date prefix at all.
+  return `${date === null ? '' : `${stamp(date)} `}${label} ~${shortHash(key)}.${extension}`;
 }

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface ManifestEntry {
@@ -67,9 +67,13 @@ export class Manifest {
   }
 }
 
-/** Write to a temporary name, then rename: a kill leaves the old file or the new one, never half of one. */
+/**
+ * Write to a temporary name, then rename: a kill leaves the old file or the new one, never half of one.
+ * Synchronous: for small files two syscalls beat two thread-pool round trips, and the engine never
+ * runs on the UI thread.
+ */
 export async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const temporary = join(dirname(path), `.${process.pid}.${Math.random().toString(36).slice(2)}.cwtmp`);
-  await fs.writeFile(temporary, data);
-  await fs.rename(temporary, path);
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
 }
