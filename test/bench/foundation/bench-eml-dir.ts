@@ -8,7 +8,7 @@
  * Medians go into BENCHMARKS.md between the foundation markers.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,12 +82,8 @@ Cloudward against a plain copy: ${(file.seconds / copy.seconds).toFixed(1)}× th
 process.stdout.write(section + '\n');
 
 const benchFile = join(repoRoot, 'BENCHMARKS.md');
-let text = '';
-try {
-  text = readFileSync(benchFile, 'utf8');
-} catch {
-  text = '# Benchmarks\n\nFigures from `npm run bench` on the project machine; each section says its command and machine.\n';
-}
+const fresh = '# Benchmarks\n\nFigures from `npm run bench` on the project machine; each section says its command and machine.\n';
+let text = existsSync(benchFile) ? readFileSync(benchFile, 'utf8') : fresh;
 const start = text.indexOf('<!-- bench:foundation:start -->');
 const end = text.indexOf('<!-- bench:foundation:end -->');
 text = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + '<!-- bench:foundation:end -->'.length) : `${text.trimEnd()}\n\n${section}\n`;

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,12 @@ import { emlFixtures, MemorySecrets, sourceFromSpec, type EmlFixture } from './i
 const run = promisify(execFile);
 const ready = hasDovecot && hasFixtures;
 if (!ready) console.warn(`IMAP → dir: tests skipped: ${!hasDovecot ? noDovecotReason : 'no ../shared/fixtures (EML fixtures)'}`);
+
+/** How many .eml files are under `dir` (cheap enough to poll). */
+function emlCount(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.eml')).length;
+}
 
 /** Every .eml under `dir`, as sha256 of its bytes. */
 function emlHashes(dir: string): string[] {
@@ -192,7 +198,33 @@ describe.skipIf(!ready)('IMAP source through the pipeline into dir:', () => {
     writeFileSync(csv, '\uFEFFEmailAddress;UserName;Password\r\nalice@example.com;alice;pass\r\nbroken-row;;\r\nbob@example.com;bob;pass\r\n\r\n');
     const batchOut = join(work, 'cli-batch');
     const batch = await run('node', [cli, 'migrate', '--batch', csv, '--source', `imap://127.0.0.1:${dovecot.port}`, '--target', `dir:${batchOut}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli-batch.sqlite'), '--json', '--remove-passwords'], { env: { ...env, CLOUDWARD_SOURCE_PASSWORD: '' } }).catch((error: { stdout: string; stderr: string; code: number }) => error);
-    expect(batch.stdout).toContain('"line":3');
+    expect(batch.stdout, batch.stderr).toContain('"line":3');
     expect(emlHashes(batchOut)).toEqual([...expectedHashes(), sha256(fixtures[1]!.wire), sha256(fixtures[2]!.wire)].sort());
+  });
+  it.skipIf(!canResume || !cliReady)('the CLI killed (SIGKILL) mid-run and started again: complete, no duplicates', async () => {
+    dovecot.addUser('carol', 'carolpass');
+    const many = Array.from({ length: 2000 }, (_, i) =>
+      Buffer.from(`From: k${i}@example.com\r\nSubject: Kill ${i}\r\nMessage-ID: <kill-${i}@example.com>\r\nDate: Tue, 2 Jan 2024 10:00:00 +0000\r\n\r\nBody ${i}\r\n`),
+    );
+    dovecot.writeMaildir('carol', 'INBOX', many);
+    const out = join(work, 'cli-killed');
+    const args = [cli, 'migrate', '--source', `imaps://carol@127.0.0.1:${dovecot.tlsPort}`, '--target', `dir:${out}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli-killed.sqlite'), '--json'];
+    const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'carolpass', CLOUDWARD_HOME: join(work, 'cli-home') };
+    const first = spawn('node', args, { env, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => first.once('exit', () => resolve()));
+    for (let i = 0; i < 1500 && first.exitCode === null; i++) {
+      if (emlCount(out) >= 100) {
+        first.kill('SIGKILL');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await exited;
+    const partial = emlHashes(out).length;
+    expect(first.signalCode).toBe('SIGKILL');
+    expect(partial).toBeLessThan(many.length);
+    await run('node', args, { env });
+    const expected = many.map((bytes) => sha256(bytes)).sort();
+    expect(emlHashes(out)).toEqual(expected);
   });
 });

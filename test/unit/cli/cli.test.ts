@@ -57,7 +57,7 @@ describe('cloudward command line', () => {
 
   it('draws a progress line with rate and ETA', () => {
     const line = progressLine({ itemsDone: 450, itemsSkipped: 0, itemsFailed: 0, itemsTotal: 1000, bytesDone: 1, itemsPerSecond: 50, bytesPerSecond: 2_500_000, etaSeconds: 11 }, 120, false);
-    expect(line).toMatch(/\[#+\.+\]  45%/);
+    expect(line).toMatch(/\[#+\.+\] {2}45%/);
     expect(line).toContain('450/1000 items');
     expect(line).toContain('2.4 MB/s');
     expect(line).toContain('ETA 0:11');

@@ -17,7 +17,10 @@ describe('IMAP spec', () => {
     expect(parseImapSpec('imaps://bob@[::1]:10993')).toMatchObject({ host: '::1', port: 10993 });
     expect(() => parseImapSpec('imaps://alice:secret@mail.example.com')).toThrow(/password does not go in the source/);
     expect(parseImapSpec('imaps://odd%3Aname@mail.example.com').user).toBe('odd:name');
-    for (const bad of ['imap://mail.example.com', 'pop://a@b', 'imap://a@b:99999', 'imap://a@b:x', 'imap://%E0%A4%A@host']) {
+    // The --batch form: host only, each CSV row brings its user; create() still needs one.
+    expect(() => imapSourceSpec.validate('imaps://mail.example.com:993')).not.toThrow();
+    expect(() => parseImapSpec('imaps://mail.example.com')).toThrow(/user name is missing/);
+    for (const bad of ['imap://@mail.example.com', 'pop://a@b', 'imap://a@b:99999', 'imap://a@b:x', 'imap://%E0%A4%A@host']) {
       expect(() => imapSourceSpec.validate(bad), bad).toThrow(CloudwardError);
     }
   });

@@ -20,15 +20,23 @@ function bad(spec: string, why: string): CloudwardError {
   return new CloudwardError('BAD_ARGUMENTS', `Source "${spec}": ${why}. Use ${imapUsage}`);
 }
 
-/** Parses the spec's form only: no network, no disk. Throws BAD_ARGUMENTS. */
-export function parseImapSpec(spec: string): ImapAddress {
+/**
+ * Parses the spec's form only: no network, no disk. Throws BAD_ARGUMENTS. `hostOnly` accepts
+ * `imaps://HOST[:PORT]` without a user: the form `--batch` takes, each CSV row adding its user.
+ */
+export function parseImapSpec(spec: string, options: { hostOnly?: boolean } = {}): ImapAddress {
   const match = /^(imaps?):\/\/(.*)$/i.exec(spec.trim());
   if (!match) throw bad(spec, 'not an imap:// or imaps:// address');
   const scheme = (match[1] ?? '').toLowerCase() as 'imap' | 'imaps';
-  const rest = match[2] ?? '';
+  let rest = match[2] ?? '';
   // The last '@' separates user and host, so an unencoded address as user name still works.
-  const at = rest.lastIndexOf('@');
-  if (at <= 0) throw bad(spec, 'the user name is missing');
+  let at = rest.lastIndexOf('@');
+  if (at < 0 && options.hostOnly) {
+    rest = `@${rest}`;
+    at = 0;
+  } else if (at <= 0) {
+    throw bad(spec, 'the user name is missing');
+  }
   if (rest.slice(0, at).includes(':')) {
     throw bad(spec, 'a password does not go in the source (command lines are visible to other users); use the keychain, CLOUDWARD_SOURCE_PASSWORD or the prompt');
   }
@@ -44,7 +52,7 @@ export function parseImapSpec(spec: string): ImapAddress {
   const host = (hp[1] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
   const port = hp[2] === undefined ? (scheme === 'imaps' ? 993 : 143) : Number(hp[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(spec, `port ${hp[2]} is out of range`);
-  if (user.length === 0) throw bad(spec, 'the user name is empty');
+  if (user.length === 0 && !(options.hostOnly && at === 0)) throw bad(spec, 'the user name is empty');
   return { scheme, secure: scheme === 'imaps', host, port, user, explicitPort: hp[2] !== undefined };
 }
 

@@ -33,8 +33,9 @@ function readCa(file: string): Buffer {
 export const imapSourceSpec: SourceSpecHandler = {
   schemes: ['imap', 'imaps'],
   usage: imapUsage,
+  /** Also takes `imaps://HOST[:PORT]` alone, the --batch form; create() needs the user. */
   validate(spec: string): void {
-    parseImapSpec(spec);
+    parseImapSpec(spec, { hostOnly: true });
   },
   create(spec: string, context: SpecContext): ImapSource {
     const address = parseImapSpec(spec);

@@ -185,13 +185,6 @@ export class BlockMap {
       decodeBlockBytes(method, this.keys[index] as number, data, offset + (from - position), offset + (to - position), from - start);
     }
   }
-
-  /** The internal block that starts exactly at `position`, if any. */
-  internalBlockAt(position: number): { size: number } | undefined {
-    const index = this.find(position);
-    if (index < 0 || this.offsets[index] !== position || !this.internal[index]) return undefined;
-    return { size: this.sizes[index] as number };
-  }
 }
 
 function pageLayout(header: PstHeader): { ptype: number; count: number; entrySize: number; level: number; wideCount: boolean } {

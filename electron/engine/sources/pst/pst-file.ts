@@ -6,6 +6,8 @@ import { NodeMap } from 'pst-extractor/dist/NodeMap.class.js';
 import { PSTMessageStore } from 'pst-extractor/dist/PSTMessageStore.class.js';
 import { PSTNodeInputStream } from 'pst-extractor/dist/PSTNodeInputStream.class.js';
 import { PSTTableBC } from 'pst-extractor/dist/PSTTableBC.class.js';
+import { PSTTable7C } from 'pst-extractor/dist/PSTTable7C.class.js';
+import { PSTUtil } from 'pst-extractor/dist/PSTUtil.class.js';
 import { PSTMessage } from 'pst-extractor';
 import type { PSTFolder } from 'pst-extractor';
 
@@ -68,7 +70,8 @@ function hookedReadSync(this: object, buffer: Buffer, length: number, position: 
   if (got < length) buffer.fill(0, got, length);
   if (hooks.blocks) {
     // High encryption: hide it from the library (which refuses it) and decode each block with its key.
-    if (position <= 513 && position + length > 513) buffer[513 - position] = 0;
+    const cryptByte = hooks.header.ansi ? 461 : 513;
+    if (position <= cryptByte && position + length > cryptByte) buffer[cryptByte - position] = 0;
     hooks.blocks.decode(hooks.header.cryptMethod, buffer, 0, got, position);
   }
   return length;
@@ -89,6 +92,59 @@ function hookedRead(this: { position: number }, position?: number): number {
   return value < 0 ? 0 : value;
 }
 (HookedPstFile.prototype as unknown as { read: typeof hookedRead }).read = hookedRead;
+
+/**
+ * The library copies every byte of every attachment through a JavaScript loop ("TODO FIX THIS - TOO
+ * SLOW", says its source) and decodes compressible blocks the same way: the same, with Buffer.copy and a
+ * typed table.
+ */
+const util = PSTUtil as unknown as {
+  arraycopy(src: Buffer, srcPos: number, dest: Buffer, destPos: number, length: number): void;
+  decode(data: Buffer): Buffer;
+  compEnc: number[];
+};
+const decodeTable = Uint8Array.from(util.compEnc);
+util.arraycopy = (src, srcPos, dest, destPos, length) => {
+  const available = Math.max(0, Math.min(length, src.length - srcPos, dest.length - destPos));
+  if (available > 0) src.copy(dest, destPos, srcPos, srcPos + available);
+  if (available < length && destPos + available < dest.length) dest.fill(0, destPos + available, Math.min(dest.length, destPos + length));
+};
+util.decode = (data) => {
+  for (let i = 0; i < data.length; i++) data[i] = decodeTable[data[i] as number] as number;
+  return data;
+};
+
+/** Reads of whole small nodes (most of them) copied straight from the node's buffer, without the library's per-call buffers. */
+const inputPrototype = PSTNodeInputStream.prototype as unknown as {
+  readCompletely(this: NodeStreamInternals, target: Buffer): void;
+};
+interface NodeStreamInternals {
+  allData: Buffer | null;
+  _encrypted: boolean;
+  _currentLocation: { toNumber(): number; add(n: number): unknown };
+}
+const readCompletely = inputPrototype.readCompletely;
+inputPrototype.readCompletely = function (this: NodeStreamInternals, target: Buffer): void {
+  if (this.allData === null) return readCompletely.call(this, target);
+  const start = this._currentLocation.toNumber();
+  if (start + target.length > this.allData.length) {
+    throw new Error('PSTNodeInputStream::readCompletely unexpected EOF encountered attempting to read from PSTInputStream');
+  }
+  this.allData.copy(target, 0, start, start + target.length);
+  if (this._encrypted) util.decode(target);
+  this._currentLocation = this._currentLocation.add(target.length) as NodeStreamInternals['_currentLocation'];
+};
+
+/** PSTMessage re-parses its whole attachment (or recipient) table for every attachment it returns. */
+const tablePrototype = PSTTable7C.prototype as unknown as {
+  getItems(this: { allRows?: unknown }, start?: number, count?: number): unknown;
+};
+const getItems = tablePrototype.getItems;
+tablePrototype.getItems = function (this: { allRows?: unknown }, start?: number, count?: number): unknown {
+  if (start !== undefined || count !== undefined) return getItems.call(this, start, count);
+  this.allRows ??= getItems.call(this);
+  return this.allRows;
+};
 
 /**
  * An XBLOCK/XXBLOCK says how long the data it lists is; the library then allocates that much. Check
@@ -153,6 +209,7 @@ export class PstStore {
       const headerBytes = Buffer.alloc(564);
       view.read(headerBytes, 0, 564, 0);
       const header = parseHeader(headerBytes.subarray(0, Math.min(564, view.size)), view.size, path);
+      checkRootPages(view, header);
       const blocks = header.cryptMethod === 2 ? BlockMap.build(view, header) : undefined;
       const hooks: FileHooks = { view, header, blocks, btree: new BTreeIndex(view, header), budget: defaultReadBudget };
       // The library keeps its name-to-id map in a static: give every file its own and switch on use.
@@ -208,6 +265,31 @@ export class PstStore {
     }
   }
 
+  /**
+   * Messages read while walking a folder, kept until their item is loaded (the pipeline loads soon
+   * after it is offered), so a message's tables are not parsed twice. Bounded; taken out on use.
+   */
+  private readonly recent = new Map<number, PSTMessage>();
+
+  remember(nid: number, message: PSTMessage): void {
+    this.recent.set(nid, message);
+    if (this.recent.size > 32) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+  }
+
+  /** The remembered message, or a fresh read. */
+  take(nid: number): PSTMessage {
+    const kept = this.recent.get(nid);
+    if (kept) {
+      this.recent.delete(nid);
+      this.activate();
+      return kept;
+    }
+    return this.message(nid);
+  }
+
   /** One message by node id, always as a plain PSTMessage: we read its properties ourselves. */
   message(nid: number): PSTMessage {
     this.activate();
@@ -228,11 +310,13 @@ export class PstStore {
     let sampled = 0;
     for (const nid of this.hooks.btree.nodeIds(5000)) {
       if ((nid & 0x1f) !== 0x04) continue;
-      if (++sampled > 40) break;
+      if (++sampled > 12) break;
       try {
         const bag = bagOf(this.message(nid));
         const charset = bag.charset;
         if (charset) counts.set(charset, (counts.get(charset) ?? 0) + 1);
+        // Three messages that agree are enough.
+        if (charset && (counts.get(charset) ?? 0) >= 3) break;
       } catch {
         continue;
       }
@@ -323,7 +407,22 @@ export class PstStore {
   }
 
   close(): void {
+    this.recent.clear();
     this.hooks.view.close();
+  }
+}
+
+/** The roots of both b-trees must be b-tree pages of their kind: a cheap early check of a damaged file. */
+function checkRootPages(view: PagedFile, header: PstHeader): void {
+  const page = Buffer.alloc(header.pageSize);
+  const ptypeAt = header.pageSize === 4096 ? 4072 : header.ansi ? 500 : 496;
+  for (const [offset, ptype, what] of [
+    [header.bbtOffset, 0x80, 'block index'],
+    [header.nbtOffset, 0x81, 'node index'],
+  ] as const) {
+    if (view.read(page, 0, header.pageSize, offset) < header.pageSize || page[ptypeAt] !== ptype || page[ptypeAt + 1] !== ptype) {
+      throw new CloudwardError('SOURCE_UNREADABLE', `${view.path}: damaged ${what} (its root page at ${offset} is not a b-tree page)`);
+    }
   }
 }
 

@@ -138,6 +138,7 @@ export class PstSource implements Source {
             const props = new ItemProps(store, message);
             identity = identityOf(props);
             item = this.item(store, storeKey, key, nid, folder, props);
+            if (item.kind === 'mail') store.remember(nid, message);
           } catch (error) {
             context.reportUnreadable({ key, folderPath: node.path, kind: node.holds ?? 'mail', reason: reason(error) });
             continue;
@@ -218,8 +219,7 @@ export class PstSource implements Source {
       categories: props.categories(),
       load: async () => {
         try {
-          const message = store.message(nid);
-          return await buildMime(message, mimeContext(store, key));
+          return await buildMime(store.take(nid), mimeContext(store, key));
         } catch (error) {
           throw new CloudwardError('ITEM_UNREADABLE', `${key}: ${reason(error)}`, { item: key, cause: error });
         }

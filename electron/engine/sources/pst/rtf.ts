@@ -77,12 +77,29 @@ function walk(rtf: Buffer, html: boolean): string {
   let codepage = 'cp1252';
   const parts: string[] = [];
   let bytes: number[] = [];
+  let high = false;
   const flush = (): void => {
     if (bytes.length === 0) return;
-    parts.push(iconv.encodingExists(codepage) ? iconv.decode(Buffer.from(bytes), codepage) : Buffer.from(bytes).toString('latin1'));
+    if (!high) parts.push(String.fromCharCode(...bytes));
+    else parts.push(iconv.encodingExists(codepage) ? iconv.decode(Buffer.from(bytes), codepage) : Buffer.from(bytes).toString('latin1'));
     bytes = [];
+    high = false;
+  };
+  const push = (byte: number): void => {
+    if (byte >= 0x80) high = true;
+    bytes.push(byte);
+    if (bytes.length >= 8192) flush();
   };
   const emitText = (text: string): void => {
+    if (text.length === 1 && text.charCodeAt(0) < 0x80) {
+      push(text.charCodeAt(0));
+      return;
+    }
+    if (text === '\r\n') {
+      push(13);
+      push(10);
+      return;
+    }
     flush();
     parts.push(text);
   };
@@ -128,7 +145,7 @@ function walk(rtf: Buffer, html: boolean): string {
             pendingSkip--;
             continue;
           }
-          if (visible()) bytes.push(parseInt(hex, 16) || 0);
+          if (visible()) push(parseInt(hex, 16) || 0);
           continue;
         }
         if (pendingSkip > 0) {
@@ -140,7 +157,7 @@ function walk(rtf: Buffer, html: boolean): string {
         else if (next === 0x7e) emitText('\u00a0');
         else if (next === 0x5f) emitText('-');
         else if (next === 0x7c || next === 0x2d || next === 0x3a) continue;
-        else bytes.push(next);
+        else push(next);
         continue;
       }
       let j = i + 1;
@@ -154,18 +171,26 @@ function walk(rtf: Buffer, html: boolean): string {
       i = k;
       const atStart = groupStart;
       groupStart = false;
-      if (atStart && (word === 'htmltag' || (ignorable && !skippedDestinations.has(word) && word !== 'htmltag'))) {
-        if (word === 'htmltag') {
-          state.htmltag = html;
-          state.skip = !html;
-        } else if (ignorable) {
-          state.skip = true;
+      if (atStart && word === 'htmltag') {
+        state.htmltag = html;
+        state.skip = !html;
+        if (!html) {
+          i = endOfGroup(rtf, i);
+          state = stack.pop() ?? state;
         }
         ignorable = false;
         continue;
       }
+      if (atStart && ignorable) {
+        i = endOfGroup(rtf, i);
+        state = stack.pop() ?? state;
+        ignorable = false;
+        continue;
+      }
       if (atStart && skippedDestinations.has(word)) {
-        state.skip = true;
+        // Pictures and objects are long hex runs: jump to the end of the group instead of reading them.
+        i = endOfGroup(rtf, i);
+        state = stack.pop() ?? state;
         ignorable = false;
         continue;
       }
@@ -228,10 +253,26 @@ function walk(rtf: Buffer, html: boolean): string {
       pendingSkip--;
       continue;
     }
-    if (visible()) bytes.push(c);
+    if (visible()) push(c);
   }
   flush();
   return parts.join('');
+}
+
+/** Index just past the brace that closes the group `at` is in (escaped braces do not count). */
+function endOfGroup(rtf: Buffer, at: number): number {
+  let depth = 1;
+  let i = at;
+  while (i < rtf.length) {
+    const c = rtf[i];
+    if (c === 0x5c) i += 2;
+    else {
+      if (c === 0x7b) depth++;
+      else if (c === 0x7d && --depth === 0) return i + 1;
+      i++;
+    }
+  }
+  return rtf.length;
 }
 
 export function isEncapsulatedHtml(rtf: Buffer): boolean {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Characters Windows refuses in file names, and control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be replaced
 const forbidden = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 const reserved = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 

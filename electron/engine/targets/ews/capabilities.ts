@@ -6,11 +6,19 @@ export const defaultMaxItemMb = 35;
 export const ceilingMaxItemMb = 150;
 
 /**
- * The request carries an item as base64 inside XML: about 1.37× its own size (ews-graph.md §3.2).
- * Exchange's budget counts request bytes, the pipeline paces by item bytes, so the declared budget
- * is the server's divided by this factor.
+ * The request carries an item as base64 inside XML: 4/3 of its size plus about 1 KB of XML per item
+ * (ews-graph.md §3.2 rounds it to 1.37×). Exchange's budget counts request bytes, the pipeline paces
+ * by item bytes, so the declared budget is the server's divided by this factor.
  */
-export const wireFactor = 1.37;
+export const wireFactor = 1.35;
+
+/**
+ * Our window is a little longer than the server's: we count a request when it starts, the server
+ * when it has read it, so at the window's edge we would otherwise run into ErrorServerBusy.
+ */
+export function pacedWindow(serverWindowMs: number): number {
+  return Math.round(serverWindowMs * 1.01 + 250);
+}
 
 export const ewsKinds: readonly ItemKind[] = ['mail', 'contact', 'distlist', 'event', 'task'];
 
@@ -34,7 +42,7 @@ export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOve
     maxBatchBytes: budget.maxBatchBytes ?? 4 * MB,
     budget: {
       bytesPerWindow: Math.floor((budget.serverBytesPerWindow ?? 150 * MB) / wireFactor),
-      windowMs: budget.windowMs ?? 5 * 60_000,
+      windowMs: pacedWindow(budget.windowMs ?? 5 * 60_000),
       // Vendor practice and Microsoft's advice: a small pool per mailbox, many mailboxes at once.
       maxConcurrent: budget.maxConcurrent ?? 3,
     },

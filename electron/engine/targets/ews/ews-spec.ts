@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { CloudwardError } from '../../../contract/index.js';
 import { splitSpec, type SpecContext, type TargetSpecHandler } from '../../specs/spec.js';
 import { BasicAuth, isAppOnlyToken, NtlmAuth, StaticTokenAuth } from './auth/auth.js';
-import { MsalAuth, readCertificate } from './auth/msal-auth.js';
 import { MB } from './capabilities.js';
 import { EwsTarget, type EwsConnection } from './ews-target.js';
 import { HttpTransport } from './transport/http-transport.js';
@@ -75,6 +74,8 @@ async function connect(url: URL, mailbox: string, kind: AuthKind, context: SpecC
       if (!clientId) throw new CloudwardError('BAD_ARGUMENTS', `--target-auth ${kind} needs --client-id (the Entra app id that the admin allowed with EWSAllowedAppIDs)`);
       const tenant = optionalString(options.tenant) ?? (kind === 'device-code' ? 'organizations' : undefined);
       if (!tenant) throw new CloudwardError('BAD_ARGUMENTS', '--target-auth client-credentials needs --tenant (tenant id or domain)');
+      // MSAL is loaded only when asked for: token and password runs do not pay its ~18 MB.
+      const { MsalAuth, readCertificate } = await import('./auth/msal-auth.js');
       const certificate = optionalString(options.clientCertificate);
       const clientSecret = kind === 'client-credentials' && !certificate ? await secrets.get('target-client-secret', `${clientId}@${tenant}`) : undefined;
       const auth = new MsalAuth({
