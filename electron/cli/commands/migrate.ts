@@ -72,8 +72,8 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   const log = createLogger(values.log ?? resolve(dataDirectory(io.environment), 'logs', 'cloudward.log'));
   const secrets = new LayeredSecrets({ keychain: new KeytarKeychain(), environment: io.environment, prompt: values.json ? undefined : terminalPrompt() });
   const context: SpecContext = { secrets, log, options: specOptions };
-  const source = resolveSource(sourceSpec);
-  const target = resolveTarget(targetSpec);
+  const source = await resolveSource(sourceSpec);
+  const target = await resolveTarget(targetSpec);
 
   let plans: MailboxPlan[];
   let jobSource: string;

@@ -135,8 +135,19 @@ export function ianaFor(timeZone: string): string | undefined {
   }
 }
 
+const zones = new Map<string, ZoneInfo | undefined>();
+
+/** Zone rules by Windows or IANA id; built once per id (Intl formatters and transitions are costly). */
 export function zoneFor(timeZone: string | undefined): ZoneInfo | undefined {
   if (!timeZone) return undefined;
+  if (zones.has(timeZone)) return zones.get(timeZone);
+  const zone = buildZone(timeZone);
+  if (zones.size > 512) zones.clear();
+  zones.set(timeZone, zone);
+  return zone;
+}
+
+function buildZone(timeZone: string): ZoneInfo | undefined {
   const iana = ianaFor(timeZone);
   if (!iana) return undefined;
   const format = new Intl.DateTimeFormat('en-US', {
@@ -168,6 +179,7 @@ export function zoneFor(timeZone: string | undefined): ZoneInfo | undefined {
     const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
     return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
   };
+  const built = new Map<string, string>();
   const fromLocal = (local: Date): Date => {
     let guess = local.getTime() - offsetMinutes(local) * 60_000;
     guess = local.getTime() - offsetMinutes(new Date(guess)) * 60_000;
@@ -179,7 +191,16 @@ export function zoneFor(timeZone: string | undefined): ZoneInfo | undefined {
     toLocal,
     fromLocal,
     vtimezone(fromYear, toYear) {
-      return buildVtimezone(timeZone, fromYear, Math.min(toYear, fromYear + 30), offsetMinutes, toLocal);
+      const last = Math.min(toYear, fromYear + 30);
+      const key = `${fromYear}-${last}`;
+      let text = built.get(key);
+      if (text === undefined) {
+        text = buildVtimezone(timeZone, fromYear, last, offsetMinutes, toLocal).toString();
+        if (built.size > 64) built.clear();
+        built.set(key, text);
+      }
+      // A fresh component each time: callers attach it to their own calendar.
+      return ICAL.Component.fromString(text);
     },
   };
 }

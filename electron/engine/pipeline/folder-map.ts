@@ -16,7 +16,11 @@ export class FolderMap {
     let result: readonly string[];
     if (folder.special !== undefined) {
       result = [specialFolderNames[folder.special]];
-    } else if (folder.path.length <= 1) {
+    } else if (folder.path.length === 0) {
+      // Items at the very top of a store (some PSTs have them): a target's root is not a place a user
+      // ever looks, so they get a folder named as Outlook shows the top.
+      result = ['Top of Personal Folders'];
+    } else if (folder.path.length === 1) {
       result = [...folder.path];
     } else {
       const parent = this.map({ path: folder.path.slice(0, -1) });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,8 @@ import { hasFixtures } from '../../support/fixtures.js';
  * EWS target benchmark. Cloudward runs in a child process (compiled engine), the peer here, so CPU
  * and RSS are Cloudward's alone. Run: `npx tsc -b && npx vitest run --config test/bench/ews/vitest.config.ts`.
  * Knobs (env): EWS_BENCH_MAILBOXES (20), EWS_BENCH_WINDOW_S (15: Exchange Online's 300 s scaled down),
- * EWS_BENCH_WINDOWS (4: run length in windows), EWS_BENCH_ITEM_KB (256), EWS_BENCH_RAW_MB (10 per mailbox, unthrottled run).
+ * EWS_BENCH_WINDOWS (4: run length in windows), EWS_BENCH_ITEM_KB (256), EWS_BENCH_RAW_MB (10 per mailbox, unthrottled run),
+ * EWS_BENCH_LARGE_MB (30: one message through our CreateItem and through ews-javascript-api).
  */
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -43,11 +44,26 @@ function writeMail(dir: string, count: number): number {
   return bytes;
 }
 
+/** Replaces the "last run" block inside the EWS section of BENCHMARKS.md (and nothing else). */
+function recordLastRun(lines: string[]): void {
+  const file = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+  const start = '<!-- bench:ews:last-run:start -->';
+  const end = '<!-- bench:ews:last-run:end -->';
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return;
+  const block = `${start}\nLast run (${new Date().toISOString().slice(0, 16)}Z, \`npx vitest run --config test/bench/ews/vitest.config.ts\`):\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`;
+  writeFileSync(file, text.slice(0, from) + block + text.slice(to));
+}
+
 interface ChildResult {
   elapsedMs: number;
   cpuMs: number;
   cores: number;
   peakRssMb: number;
+  atPeakMb?: Record<string, number>;
   summary: { itemsDone: number; itemsFailed: number; bytesDone: number; outcome: string };
   mailboxErrors: unknown[];
 }
@@ -83,14 +99,14 @@ describe.skipIf(!hasFixtures)('EWS target benchmark', () => {
           const from = start + windowMs;
           const to = start + durationMs;
           const bytes = uploads.filter((u) => u.at >= from && u.at < to).reduce((sum, u) => sum + u.bytes, 0);
-          shares.push(bytes / ((budgetBytes * (to - from)) / windowMs));
+          if (to > from) shares.push(bytes / ((budgetBytes * (to - from)) / windowMs));
         }
         if (process.env.EWS_BENCH_DEBUG) for (const [mb, u] of Object.entries(peer.stats.uploads).slice(0, 1)) console.log(mb, u.map((x) => `${x.at - (u[0]?.at ?? 0)}:${(x.bytes / MB).toFixed(2)}`).join(' '));
         const mean = shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
         lines.push(
           `budgeted: ${mailboxes} mailboxes, window ${windowMs / 1000} s × ${windows}, budget ${(budgetBytes / MB).toFixed(2)} MB/window/mailbox, items ${itemKb} KB (source ${(sourceBytes / MB).toFixed(0)} MB per mailbox)`,
           `  share of budget (steady state, request bytes): mean ${(mean * 100).toFixed(1)} %, min ${(Math.min(...shares) * 100).toFixed(1)} %, max ${(Math.max(...shares) * 100).toFixed(1)} %`,
-          `  Cloudward: ${result.cores.toFixed(3)} cores (CPU ${(result.cpuMs / 1000).toFixed(1)} s over ${(result.elapsedMs / 1000).toFixed(1)} s), peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+          `  Cloudward: ${result.cores.toFixed(3)} cores (CPU ${(result.cpuMs / 1000).toFixed(1)} s over ${(result.elapsedMs / 1000).toFixed(1)} s), peak RSS ${result.peakRssMb.toFixed(0)} MB ${JSON.stringify(result.atPeakMb ?? {})}`,
           `  items done ${result.summary.itemsDone}, failed ${result.summary.itemsFailed}, throttled answers ${peer.stats.throttled.serverBusy} (budget ${peer.stats.throttled.budget})`,
         );
         expect(result.summary.itemsFailed).toBe(0);
@@ -112,8 +128,32 @@ describe.skipIf(!hasFixtures)('EWS target benchmark', () => {
       } finally {
         await rawPeer.close();
       }
+      // One large message: our chunked CreateItem against ews-javascript-api's CreateItems, same peer.
+      const largePeer = await startEwsPeer({ validation: 'off' });
+      const large = path.join(fileURLToPath(new URL('./run-large-item.mjs', import.meta.url)));
+      try {
+        for (const mb of [env('EWS_BENCH_LARGE_MB', 30)]) {
+          const results: Record<string, { elapsedMs: number; peakRssMb: number; baseRssMb: number }> = {};
+          for (const mode of ['ours', 'ewsjs']) {
+            const { stdout } = await run(process.execPath, [large, JSON.stringify({ url: largePeer.url, mode, mb })], { maxBuffer: MB });
+            results[mode] = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { elapsedMs: number; peakRssMb: number; baseRssMb: number };
+          }
+          const ours = results.ours;
+          const lib = results.ewsjs;
+          if (ours && lib) {
+            lines.push(
+              `one ${mb} MB message: Cloudward CreateItem ${(ours.elapsedMs / 1000).toFixed(2)} s, peak RSS ${ours.peakRssMb.toFixed(0)} MB (+${(ours.peakRssMb - ours.baseRssMb).toFixed(0)}); ` +
+                `ews-javascript-api CreateItems ${(lib.elapsedMs / 1000).toFixed(2)} s, peak RSS ${lib.peakRssMb.toFixed(0)} MB (+${(lib.peakRssMb - lib.baseRssMb).toFixed(0)}); ` +
+                `ratio time ${(ours.elapsedMs / lib.elapsedMs).toFixed(2)}×, memory growth ${((ours.peakRssMb - ours.baseRssMb) / (lib.peakRssMb - lib.baseRssMb)).toFixed(2)}×`,
+            );
+          }
+        }
+      } finally {
+        await largePeer.close();
+      }
       lines.push(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB, Node ${process.version}`);
       console.log(`\n## EWS benchmark\n${lines.join('\n')}\n`);
+      recordLastRun(lines);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -23,8 +23,13 @@ if (args.budgetMb) Object.assign(options, { ewsBudgetMb: args.budgetMb, ewsBudge
 if (args.batchMb) Object.assign(options, { ewsMaxBatchMb: args.batchMb });
 
 let peakRss = process.memoryUsage().rss;
+let atPeak = process.memoryUsage();
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const usage = process.memoryUsage();
+  if (usage.rss > peakRss) {
+    peakRss = usage.rss;
+    atPeak = usage;
+  }
 }, 100);
 
 const ledger = Ledger.open(args.ledger);
@@ -65,6 +70,7 @@ process.stdout.write(
     cpuMs: (cpu.user + cpu.system) / 1000,
     cores: (cpu.user + cpu.system) / 1000 / elapsedMs,
     peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
+    atPeakMb: Object.fromEntries(Object.entries(atPeak).map(([k, v]) => [k, Math.round(v / 1048576)])),
     summary: result.summary,
     mailboxErrors: result.mailboxErrors,
   })}\n`,

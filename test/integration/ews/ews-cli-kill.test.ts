@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,7 +10,7 @@ import { fixturesDir, hasFixtures, repoRoot } from '../../support/fixtures.js';
 
 const cli = path.join(repoRoot, 'build', 'cloudward.js');
 const built = existsSync(path.join(repoRoot, 'build', 'out', 'electron', 'cli', 'main.js'));
-const emlDir = path.join(fixturesDir, 'eml');
+const fixtureEml = path.join(fixturesDir, 'eml');
 const mailbox = 'kill@contoso.example';
 
 if (!hasFixtures) console.warn('EWS CLI kill test skipped: ../shared/fixtures is not present');
@@ -19,10 +19,18 @@ if (!built) console.warn('EWS CLI kill test skipped: the CLI is not built (run `
 describe.skipIf(!hasFixtures || !built)('cloudward migrate into EWS, killed and restarted', () => {
   let peer: EwsPeer;
   let home: string;
+  let emlDir = '';
   beforeAll(async () => {
     // Slow CreateItem answers so the kill lands with requests in flight; the peer still commits what it received.
     peer = await startEwsPeer({ validation: 'deferred', simulate: { delayMs: (operation) => (operation === 'CreateItem' ? 120 : 0) } });
     home = mkdtempSync(path.join(tmpdir(), 'cw-ews-kill-'));
+    // The fixtures plus enough generated mail that the kill lands mid-run, past the requests in flight.
+    emlDir = path.join(home, 'mail');
+    mkdirSync(emlDir);
+    for (const name of readdirSync(fixtureEml).filter((n) => n.endsWith('.eml'))) copyFileSync(path.join(fixtureEml, name), path.join(emlDir, name));
+    for (let i = 0; i < 200; i += 1) {
+      writeFileSync(path.join(emlDir, `gen-${i}.eml`), `From: s${i}@example.org\r\nSubject: Generated ${i}\r\nMessage-ID: <gen-${i}@example.org>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\nBody ${i}\r\n`);
+    }
   });
   afterAll(async () => {
     await peer?.close();
@@ -48,8 +56,8 @@ describe.skipIf(!hasFixtures || !built)('cloudward migrate into EWS, killed and 
 
     const first = migrate();
     const deadline = Date.now() + 30_000;
-    while (stored().length < 12 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(stored().length, first.output()).toBeGreaterThanOrEqual(12);
+    while (stored().length < 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stored().length, first.output()).toBeGreaterThanOrEqual(30);
     first.child.kill('SIGKILL');
     await first.done;
     await new Promise((resolve) => setTimeout(resolve, 300)); // requests the peer was still answering land now

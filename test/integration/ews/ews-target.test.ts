@@ -12,7 +12,8 @@ import type { EwsTransport } from '../../../electron/engine/targets/ews/transpor
 import { XmlChunks } from '../../../electron/engine/targets/ews/soap/xml.js';
 import { startEwsPeer, type EwsPeer } from '../../peers/ews/ews-peer.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
-import { eventFromIcs, folderRef, mailItem, prepare, silentLog, tokenTarget } from './ews-helpers.js';
+import { eventFromIcs, folderRef, mailItem, MemorySecrets, prepare, silentLog, tokenTarget } from './ews-helpers.js';
+import { ewsTargetSpec } from '../../../electron/engine/targets/ews/ews-spec.js';
 import { EwsTarget } from '../../../electron/engine/targets/ews/ews-target.js';
 
 const signal = new AbortController().signal;
@@ -24,7 +25,7 @@ if (!hasFixtures) console.warn('EWS target integration tests skipped: ../shared/
 describe.skipIf(!hasFixtures)('EWS target against the peer', () => {
   let peer: EwsPeer;
   beforeAll(async () => {
-    peer = await startEwsPeer({ validation: 'deferred', keepRequestBodies: true, auth: { bearerTokens: ['test-token'] } });
+    peer = await startEwsPeer({ validation: 'deferred', keepRequestBodies: true, auth: { bearerTokens: ['test-token'], basic: [{ user: 'onprem@contoso.example', password: 'S3cret!' }] } });
   });
   afterAll(async () => {
     await peer?.close();
@@ -54,6 +55,25 @@ describe.skipIf(!hasFixtures)('EWS target against the peer', () => {
       connect: async () => ({ auth: new StaticTokenAuth('wrong'), transport: new HttpTransport(peer.url) }),
     });
     await expect(target.open()).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED' });
+  });
+
+  it('basic auth through the spec (on-premises): open, write, and the peer saw Basic credentials', async () => {
+    const mailbox = 'onprem@contoso.example';
+    const secrets = new MemorySecrets();
+    await secrets.set('target-password', `ews://${mailbox}@${new URL(peer.url).host}`, 'S3cret!');
+    const target = ewsTargetSpec.create(peer.url, { secrets, log: silentLog, options: { targetMailbox: mailbox, targetAuth: 'basic' } });
+    await target.open();
+    const inbox = await target.ensureFolder(inboxFolder, ['Inbox']);
+    const bytes = eml('tika_testRFC822.eml');
+    const [outcome] = await target.write([prepare(mailItem('b1', inboxFolder, bytes), folderRef(inbox.path, inbox.targetId), bytes)], signal);
+    expect(outcome?.ok).toBe(true);
+    // The peer only takes exactly these Basic credentials (it redacts the header in its records).
+    expect(peer.requests.filter((r) => r.mailbox === mailbox).every((r) => r.status === 200)).toBe(true);
+    expect(peer.requests.filter((r) => r.mailbox === mailbox).every((r) => r.headers['user-agent'] === 'Cloudward/0.1 (EWS migration)')).toBe(true);
+    await target.close();
+    await secrets.set('target-password', `ews://${mailbox}@${new URL(peer.url).host}`, 'wrong');
+    const refused = ewsTargetSpec.create(peer.url, { secrets, log: silentLog, options: { targetMailbox: mailbox, targetAuth: 'basic' } });
+    await expect(refused.open()).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED' });
   });
 
   it('maps folder names: case twins, "/", reserved names, well-known folders by distinguished id', async () => {

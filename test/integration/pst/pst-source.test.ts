@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CloudwardError } from '../../../electron/contract/index.js';
 import type { SourceFolder, SourceItem } from '../../../electron/engine/model/items.js';
+import { inspectPst } from '../../../electron/engine/sources/pst/inspect.js';
 import { PstSource } from '../../../electron/engine/sources/pst/pst-source.js';
 import { FakeSourceContext } from '../../support/fake-source-context.js';
 import { fixturesDir, hasFixtures, repoRoot } from '../../support/fixtures.js';
@@ -96,7 +97,14 @@ describe.skipIf(!hasFixtures || !readpst || !pffexport)('PST source against read
       declared.set(folder.path.join('/'), folder.count ?? 0);
     }
     for (const item of ours.items) counts.set(item.folder.path.join('/'), (counts.get(item.folder.path.join('/')) ?? 0) + 1);
-    const rp = readpstExport(file, codepages[name]);
+    let rp = readpstExport(file, codepages[name]);
+    // readpst 0.6.76 now and then writes one file fewer (the high-encryption fixture: 35 instead of 36
+    // in about one run of fifteen); a second run settles it.
+    const short = (): boolean => [...rp.folders].some(([folderPath, files]) => files.length < (counts.get(folderPath) ?? 0) && !verdicts[name]?.[folderPath]);
+    for (let attempt = 0; attempt < 2 && short(); attempt++) {
+      rp.cleanup();
+      rp = readpstExport(file, codepages[name]);
+    }
     const pff = pffexportItems(file);
     try {
       expect(rp.ok, 'readpst reads the file').toBe(true);
@@ -174,6 +182,45 @@ describe.skipIf(!hasFixtures || !readpst || !pffexport)('PST source against read
       }
     }
     expect(checked).toBeGreaterThan(300);
+  });
+
+  it('every recurrence rule equals the one readpst writes for the same appointment', async () => {
+    let compared = 0;
+    for (const name of [...readable, ...packaged]) {
+      const file = fileOf(name);
+      const rp = readpstExport(file, codepages[name]);
+      try {
+        const rules = new Map<string, Record<string, string>>();
+        for (const files of rp.folders.values()) {
+          for (const ics of files.filter((f) => f.endsWith('.ics'))) {
+            const text = readFileSync(ics, 'utf8');
+            const rrule = /^RRULE:(.*)$/m.exec(text)?.[1]?.trim();
+            const summary = /^SUMMARY:(.*)$/m.exec(text)?.[1]?.trim().replace(/\\,/g, ',');
+            if (rrule && summary) rules.set(summary, Object.fromEntries(rrule.split(';').map((kv) => kv.split('=') as [string, string])));
+          }
+        }
+        if (rules.size === 0) continue;
+        const ours = await readAll([file]);
+        for (const item of ours.items) {
+          if (item.kind !== 'event') continue;
+          const theirs = rules.get(item.event.subject);
+          if (!theirs) continue;
+          const rule = item.event.recurrence;
+          const label = `${name}: ${item.event.subject}`;
+          expect(rule, label).toBeDefined();
+          expect(rule?.frequency, label).toBe(theirs.FREQ);
+          expect(rule?.interval, label).toBe(Number(theirs.INTERVAL ?? 1));
+          expect(rule?.count, label).toBe(theirs.COUNT === undefined ? undefined : Number(theirs.COUNT));
+          if (theirs.BYDAY) expect(rule?.byDay?.join(','), label).toBe(theirs.BYDAY);
+          if (theirs.BYMONTHDAY) expect(rule?.byMonthDay, label).toBe(Number(theirs.BYMONTHDAY));
+          if (theirs.BYMONTH) expect(rule?.byMonth, label).toBe(Number(theirs.BYMONTH));
+          compared++;
+        }
+      } finally {
+        rp.cleanup();
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(4);
   });
 
   it('the weekly recurrence and its exceptions match the file (readpst RRULE, exception attachments)', async () => {
@@ -285,6 +332,23 @@ describe.skipIf(!hasFixtures)('PST source on its own', () => {
       expect(source.label.endsWith('(password-protected)'), name).toBe(passworded.includes(name));
       await source.close();
     }
+  });
+
+  it('inspect reports format, encryption, password and per-folder counts by kind', async () => {
+    const high = await inspectPst(path.join(dir, 'pst2john_2003_high-encryption_quickquick.pst'));
+    expect(high).toMatchObject({ format: 'Unicode', encryption: 'high', passwordProtected: true });
+    const ansi = await inspectPst(path.join(dir, 'pst-exp_sample2.pst'));
+    expect(ansi).toMatchObject({ format: 'ANSI', encryption: 'compressible', passwordProtected: false });
+    const lists = await inspectPst(path.join(dir, 'java-libpst_dist-list.pst'));
+    const contacts = lists.folders.find((folder) => folder.special === 'contacts');
+    const read = await readAll([path.join(dir, 'java-libpst_dist-list.pst')]);
+    const kinds: Record<string, number> = {};
+    for (const item of read.items.filter((i) => i.folder.special === 'contacts')) kinds[item.kind] = (kinds[item.kind] ?? 0) + 1;
+    expect(contacts?.items).toEqual(kinds);
+    expect(kinds).toEqual({ contact: 1, distlist: 1 });
+    const ost = packaged.find((name) => name.endsWith('.ost'));
+    if (ost) expect((await inspectPst(fileOf(ost))).format).toBe('OST');
+    await expect(inspectPst(path.join(dir, 'NOT_A_PST_html301_albert_meyers_000.pst'))).rejects.toThrow(/not an Outlook data file/);
   });
 
   it('reads high (cyclic) encryption and ANSI files completely, with bodies', async () => {

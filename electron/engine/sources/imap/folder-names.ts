@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 
 import type { SpecialFolder } from '../../../contract/index.js';
+import { mailRoles, specialFolderByName } from '../../model/folder-names.js';
 
 /**
  * A raw IMAP mailbox name (as LISTed) becomes path segments: split on the server's delimiter first,
@@ -36,31 +37,13 @@ export function roleFromSpecialUse(attribute: string | undefined): SpecialFolder
   return attribute === undefined ? undefined : specialUseRoles[attribute.toLowerCase()];
 }
 
-// Names mail clients and servers use for the well-known folders, in English, Dutch, French and German.
-const namesByRole: [SpecialFolder, string[]][] = [
-  ['sent', ['sent', 'sent items', 'sent mail', 'sent messages', 'verzonden', 'verzonden items', 'verzonden berichten',
-    'envoyés', 'éléments envoyés', 'messages envoyés', 'gesendet', 'gesendete objekte', 'gesendete elemente',
-    'gesendete nachrichten']],
-  ['drafts', ['drafts', 'draft', 'concepten', 'concept', 'brouillons', 'brouillon', 'entwürfe', 'entwurf']],
-  ['deleted', ['trash', 'deleted', 'deleted items', 'deleted messages', 'bin', 'prullenbak', 'verwijderde items',
-    'verwijderde berichten', 'corbeille', 'éléments supprimés', 'messages supprimés', 'papierkorb',
-    'gelöschte objekte', 'gelöschte elemente', 'gelöscht']],
-  ['junk', ['junk', 'junk mail', 'junk e-mail', 'junk email', 'spam', 'bulk mail', 'ongewenste e-mail',
-    'ongewenste mail', 'courrier indésirable', 'indésirables', 'pourriel', 'junk-e-mail', 'unerwünscht']],
-  ['archive', ['archive', 'archives', 'archief', 'archiv']],
-  ['outbox', ['outbox', 'postvak uit', "boîte d'envoi", 'postausgang']],
-];
-const roleByName = new Map<string, SpecialFolder>(
-  namesByRole.flatMap(([role, names]) => names.map((name) => [name, role] as [string, SpecialFolder])),
-);
-
 /** Role by common name, for servers without SPECIAL-USE. Only top level or directly under INBOX. */
 export function roleFromName(path: readonly string[]): SpecialFolder | undefined {
   if (path.length === 1 && path[0]?.toUpperCase() === 'INBOX') return 'inbox';
   const topLevel = path.length === 1 || (path.length === 2 && path[0]?.toUpperCase() === 'INBOX');
   if (!topLevel) return undefined;
-  const name = (path[path.length - 1] ?? '').normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
-  return roleByName.get(name);
+  const role = specialFolderByName(path[path.length - 1] ?? '');
+  return role !== undefined && mailRoles.has(role) ? role : undefined;
 }
 
 /**

@@ -90,15 +90,19 @@ function exchangeSubtree(children: PSTFolder[]): PSTFolder | undefined {
  * (a PST's receive-folder table is empty in every file we have seen).
  */
 export function* walkFolders(store: PstStore, onError: (path: string[], error: unknown) => void): Generator<PstFolderNode> {
-  const messageStore = bagOf(store.messageStore());
-  const roles = new Map<number, SpecialFolder>();
-  for (const [id, role] of storeRoles) {
-    const nid = nidOfEntryId(binary(messageStore, id));
-    if (nid !== undefined) roles.set(nid, role);
-  }
   const root = store.rootFolder();
-  rolesFrom(bagOf(root), roles);
-  const subtreeNid = nidOfEntryId(binary(messageStore, 0x35e0));
+  const roles = new Map<number, SpecialFolder>();
+  let subtreeNid: number | undefined;
+  // Roles are a help, not a need: a damaged property leaves the folders without them.
+  attempt(() => {
+    const messageStore = bagOf(store.messageStore());
+    for (const [id, role] of storeRoles) {
+      const nid = nidOfEntryId(binary(messageStore, id));
+      if (nid !== undefined) roles.set(nid, role);
+    }
+    subtreeNid = nidOfEntryId(binary(messageStore, 0x35e0));
+  });
+  attempt(() => rolesFrom(bagOf(root), roles));
   let top: PSTFolder = root;
   try {
     const children = root.getSubFolders();
@@ -123,41 +127,57 @@ export function* walkFolders(store: PstStore, onError: (path: string[], error: u
     }
     // Inbox first: its properties name other special folders, which may come before it in the table.
     for (const child of children) {
-      const bag = bagOf(child, charset);
-      if (inboxOnly.some((id) => bag.items?.has(id))) {
-        const nid = child.descriptorNodeId.toNumber();
-        if (!roles.has(nid)) roles.set(nid, 'inbox');
-        rolesFrom(bag, roles);
-      }
+      attempt(() => {
+        const bag = bagOf(child, charset);
+        if (inboxOnly.some((id) => bag.items?.has(id))) {
+          const nid = child.descriptorNodeId.toNumber();
+          if (!roles.has(nid)) roles.set(nid, 'inbox');
+          rolesFrom(bag, roles);
+        }
+      });
     }
     for (const child of children) {
       const nid = child.descriptorNodeId.toNumber();
       if (visited.has(nid) || depth > maxDepth) continue;
       visited.add(nid);
-      const bag = bagOf(child, charset);
-      const name = str(bag, 0x3001) ?? `Folder ${nid.toString(16)}`;
-      const containerClass = str(bag, 0x3613);
-      const childPath = [...path, name];
-      const node: PstFolderNode = {
-        nid,
-        path: childPath,
-        contentCount: int(bag, 0x3602) ?? 0,
-        folder: child,
-      };
-      const role = roles.get(nid);
-      if (role) node.special = role;
-      if (containerClass) node.containerClass = containerClass;
-      const holds = holdsFor(containerClass);
-      if (holds) node.holds = holds;
+      let node: PstFolderNode;
+      try {
+        node = describe(child, nid, path);
+      } catch (error) {
+        onError([...path, `Folder ${nid.toString(16)}`], error);
+        continue;
+      }
       yield node;
-      yield* visit(child, childPath, depth + 1);
+      yield* visit(child, node.path, depth + 1);
     }
   }
+  function describe(child: PSTFolder, nid: number, path: string[]): PstFolderNode {
+    const bag = bagOf(child, charset);
+    const name = str(bag, 0x3001) || `Folder ${nid.toString(16)}`;
+    const containerClass = str(bag, 0x3613);
+    const node: PstFolderNode = { nid, path: [...path, name], contentCount: int(bag, 0x3602) ?? 0, folder: child };
+    const role = roles.get(nid);
+    if (role) node.special = role;
+    if (containerClass) node.containerClass = containerClass;
+    const holds = holdsFor(containerClass);
+    if (holds) node.holds = holds;
+    return node;
+  }
   // Items kept directly in the top folder (it happens: see process-pst's fixtures) belong to the root.
-  const topBag = bagOf(top, charset);
-  const topCount = int(topBag, 0x3602) ?? 0;
+  let topCount = 0;
+  attempt(() => {
+    topCount = int(bagOf(top, charset), 0x3602) ?? 0;
+  });
   if (top !== root && topCount > 0) {
     yield { nid: top.descriptorNodeId.toNumber(), path: [], contentCount: topCount, folder: top };
   }
   yield* visit(top, [], 0);
+}
+
+function attempt(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Optional information that a damaged file does not have.
+  }
 }

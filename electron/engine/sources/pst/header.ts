@@ -37,8 +37,9 @@ export function parseHeader(buffer: Buffer, fileSize: number, label: string): Ps
   }
   if (buffer.length < headerBytes) fail(`truncated: ${fileSize} bytes, shorter than a PST header`);
   const magicClient = buffer.toString('latin1', 8, 10);
+  const shown = buffer.subarray(8, 10).toString('hex');
   const version = buffer.readUInt16LE(10);
-  const client = magicClient === 'SO' ? 'OST' : magicClient === 'SM' ? 'PST' : fail(`unknown client signature "${magicClient}"`);
+  const client = magicClient === 'SO' ? 'OST' : magicClient === 'SM' ? 'PST' : fail(`unknown client signature 0x${shown}`);
   const ansi = version === 14 || version === 15;
   const unicode = version === 23 || version === 36;
   if (!ansi && !unicode) fail(`unsupported PST version ${version}`);

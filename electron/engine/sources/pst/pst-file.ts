@@ -114,22 +114,33 @@ util.decode = (data) => {
   return data;
 };
 
-/** Reads of whole small nodes (most of them) copied straight from the node's buffer, without the library's per-call buffers. */
+/**
+ * The library's readCompletely loops until the target is full, but at the end of a stream its reads
+ * return 0 instead of -1 (it compares Long objects with ==), so a damaged length spins forever without
+ * reading the file. Here: small nodes are copied straight from the node's buffer, and a read that
+ * makes no progress ends in an error.
+ */
 const inputPrototype = PSTNodeInputStream.prototype as unknown as {
   readCompletely(this: NodeStreamInternals, target: Buffer): void;
 };
+const endOfStream = 'PSTNodeInputStream::readCompletely unexpected EOF encountered attempting to read from PSTInputStream';
 interface NodeStreamInternals {
+  readFromOffset(target: Buffer, offset: number, length: number): number;
   allData: Buffer | null;
   _encrypted: boolean;
   _currentLocation: { toNumber(): number; add(n: number): unknown };
 }
-const readCompletely = inputPrototype.readCompletely;
 inputPrototype.readCompletely = function (this: NodeStreamInternals, target: Buffer): void {
-  if (this.allData === null) return readCompletely.call(this, target);
-  const start = this._currentLocation.toNumber();
-  if (start + target.length > this.allData.length) {
-    throw new Error('PSTNodeInputStream::readCompletely unexpected EOF encountered attempting to read from PSTInputStream');
+  if (this.allData === null) {
+    for (let offset = 0; offset < target.length; ) {
+      const got = this.readFromOffset(target, offset, target.length - offset);
+      if (got <= 0) throw new Error(endOfStream);
+      offset += got;
+    }
+    return;
   }
+  const start = this._currentLocation.toNumber();
+  if (start + target.length > this.allData.length) throw new Error(endOfStream);
   this.allData.copy(target, 0, start, start + target.length);
   if (this._encrypted) util.decode(target);
   this._currentLocation = this._currentLocation.add(target.length) as NodeStreamInternals['_currentLocation'];
@@ -293,12 +304,9 @@ export class PstStore {
   /** One message by node id, always as a plain PSTMessage: we read its properties ourselves. */
   message(nid: number): PSTMessage {
     this.activate();
-    const node = this.file.getDescriptorIndexNode(Long.fromNumber(nid));
-    const table = new PSTTableBC(new PSTNodeInputStream(this.file, this.file.getOffsetIndexNode(node.dataOffsetIndexIdentifier)));
-    const local = node.localDescriptorsOffsetIndexIdentifier.toNumber() !== 0
-      ? this.file.getPSTDescriptorItems(node.localDescriptorsOffsetIndexIdentifier)
-      : undefined;
-    return new PSTMessage(this.file, node, table, local);
+    // Given only the node, the library reads its property table and subnodes once (given a table as
+    // well, it would read the node anyway and then use the table: twice the work).
+    return new PSTMessage(this.file, this.file.getDescriptorIndexNode(Long.fromNumber(nid)));
   }
 
   /**
@@ -342,8 +350,9 @@ export class PstStore {
     const local = nested.subNodeOffsetIndexIdentifier > 0
       ? this.file.getPSTDescriptorItems(Long.fromNumber(nested.subNodeOffsetIndexIdentifier))
       : undefined;
-    const node = (parent as unknown as { descriptorIndexNode: never }).descriptorIndexNode;
-    return new PSTMessage(this.file, node, table, local);
+    // No node of its own: passing the parent's would make the library parse the parent again.
+    void parent;
+    return new PSTMessage(this.file, null as never, table, local);
   }
 
   /** Where a node's main data block lies in the file (for diagnostics and damage tests). */

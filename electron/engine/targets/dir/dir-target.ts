@@ -18,9 +18,11 @@ export class DirTarget implements Target {
   readonly capabilities: TargetCapabilities = {
     kinds: ['mail', 'contact', 'distlist', 'event', 'task', 'note', 'journal', 'autocomplete'],
     maxItemBytes: 1024 * 1024 * 1024,
-    maxBatchItems: 64,
-    maxBatchBytes: 16 * 1024 * 1024,
-    budget: { bytesPerWindow: Number.MAX_SAFE_INTEGER, windowMs: 1_000, maxConcurrent: 4 },
+    // Writes are synchronous (see writeAtomically): more or bigger batches in flight would only hold
+    // more message bytes in memory, not write faster.
+    maxBatchItems: 32,
+    maxBatchBytes: 4 * 1024 * 1024,
+    budget: { bytesPerWindow: Number.MAX_SAFE_INTEGER, windowMs: 1_000, maxConcurrent: 2 },
   };
   private readonly manifest: Manifest;
   /** Lower-cased target path → the source path that claimed it: case-insensitive file systems merge the rest. */

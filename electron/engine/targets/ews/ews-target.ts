@@ -1,4 +1,4 @@
-import { CloudwardError, type ErrorInfo, type ItemKind } from '../../../contract/index.js';
+import { CloudwardError, specialFolderNames, type ErrorInfo, type ItemKind, type SpecialFolder } from '../../../contract/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { PreparedItem, SourceFolder } from '../../model/items.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
@@ -20,9 +20,8 @@ import { applyOccurrenceRequest, deleteOccurrencesBody, updateOccurrencesBody } 
 import { EwsClient } from './soap/client.js';
 import { XmlChunks } from './soap/xml.js';
 import type { EwsTransport } from './transport/transport.js';
-import { checkReadBack, verifyFields } from './verify.js';
 import { defaultRetry, withRetry, type RetryOptions } from './retry.js';
-import { specialFolderNames, type SpecialFolder } from '../../../contract/index.js';
+import { checkReadBack, verifyFields } from './verify.js';
 
 export interface EwsConnection {
   auth: EwsAuth;

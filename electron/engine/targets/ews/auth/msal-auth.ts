@@ -61,6 +61,8 @@ export class MsalAuth implements EwsAuth {
   readonly appOnly: boolean;
   private readonly app: PublicClientApplication | ConfidentialClientApplication;
   private current: AuthenticationResult | undefined;
+  /** After a 401 the cached app token is not trusted again. */
+  private skipCache = false;
 
   constructor(private readonly options: MsalOptions) {
     this.kind = options.kind;
@@ -107,7 +109,8 @@ export class MsalAuth implements EwsAuth {
   }
 
   private async clientCredentials(app: ConfidentialClientApplication): Promise<AuthenticationResult> {
-    const result = await app.acquireTokenByClientCredential({ scopes: [appOnlyScope] });
+    const result = await app.acquireTokenByClientCredential({ scopes: [appOnlyScope], skipCache: this.skipCache });
+    this.skipCache = false;
     if (!result) throw new CloudwardError('TARGET_AUTH_FAILED', 'Microsoft sign-in returned no token');
     return result;
   }
@@ -135,6 +138,7 @@ export class MsalAuth implements EwsAuth {
   async invalidate(): Promise<boolean> {
     const had = this.current !== undefined;
     this.current = undefined;
+    this.skipCache = true;
     return had;
   }
 }

@@ -55,6 +55,7 @@ export function el(name: string, value: string | number | boolean | undefined): 
 export function pushBase64(target: XmlChunks, bytes: Uint8Array, pieceBytes = 3 * 256 * 1024): void {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let offset = 0; offset < view.length; offset += pieceBytes) {
+    // Buffers (outside the V8 heap) rather than 1 MB strings, which linger in large-object space until a major GC.
     target.push(Buffer.from(view.subarray(offset, offset + pieceBytes).toString('base64'), 'latin1'));
   }
 }
