@@ -30,7 +30,7 @@ const sampler = setInterval(() => {
     peakRss = usage.rss;
     atPeak = usage;
   }
-}, 100);
+}, 50);
 
 const ledger = Ledger.open(args.ledger);
 const stop = new AbortController();
@@ -69,7 +69,8 @@ process.stdout.write(
     elapsedMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     cores: (cpu.user + cpu.system) / 1000 / elapsedMs,
-    peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
+    // Sampled: getrusage's maxrss would include the parent's peak (Linux keeps it across fork+exec).
+    peakRssMb: peakRss / 1024 / 1024,
     atPeakMb: Object.fromEntries(Object.entries(atPeak).map(([k, v]) => [k, Math.round(v / 1048576)])),
     summary: result.summary,
     mailboxErrors: result.mailboxErrors,

@@ -1,5 +1,7 @@
 // Child process of bench-ews.ts: one large MIME message into the peer, either through Cloudward's own
 // CreateItem (chunked base64) or through ews-javascript-api's CreateItems, to compare peak memory and time.
+// RSS is sampled, not taken from getrusage: Linux carries the parent's peak RSS across fork+exec into
+// ru_maxrss, so a child of a big process would report the parent's peak.
 // Usage: node run-large-item.mjs '{"url":..,"mode":"ours"|"ewsjs","mb":30}'
 import { performance } from 'node:perf_hooks';
 
@@ -44,4 +46,4 @@ if (args.mode === 'ours') {
 }
 const elapsedMs = performance.now() - t0;
 clearInterval(sampler);
-process.stdout.write(`${JSON.stringify({ mode: args.mode, mb: args.mb, elapsedMs, baseRssMb: before / 1048576, peakRssMb: Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1048576 })}\n`);
+process.stdout.write(`${JSON.stringify({ mode: args.mode, mb: args.mb, elapsedMs, baseRssMb: before / 1048576, peakRssMb: Math.max(peak, process.memoryUsage().rss) / 1048576 })}\n`);
