@@ -135,7 +135,16 @@ describe.skipIf(!hasFixtures || !readpst || !pffexport)('PST source against read
     for (const name of ['DFRWS2009-Outlook-Email.pst', 'aspose_passwordprotectedPST.pst', 'pst2john_2003_high-encryption_quickquick.pst', 'pst2john_2k_outlook_qwerty1234.pst', 'tika_testPST_variousBodyTypes.pst']) {
       const file = path.join(pstDir, name);
       const ours = await readAll([file]);
-      const rp = readpstExport(file);
+      const mailIn = (folderPath: string): number => ours.items.filter((item) => item.kind === 'mail' && item.folder.path.join('/') === folderPath).length;
+      let rp = readpstExport(file);
+      // readpst 0.6.76 now and then leaves out the last message of a folder (2 runs in 12 on some
+      // fixtures); it only ever drops, so a short folder is read again, up to four times. A message we
+      // invent would still fail the comparison.
+      const short = (): boolean => [...rp.folders].some(([folderPath, files]) => files.filter((f) => f.endsWith('.eml')).length < mailIn(folderPath));
+      for (let attempt = 0; attempt < 4 && short(); attempt++) {
+        rp.cleanup();
+        rp = readpstExport(file);
+      }
       try {
         for (const [folderPath, files] of rp.folders) {
           const theirs = files

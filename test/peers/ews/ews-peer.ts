@@ -153,21 +153,38 @@ export interface PeerItem {
   /** Decoded t:MimeContent, if sent. */
   readonly mime?: Buffer;
   readonly mimeCharacterSet?: string;
-  readonly extendedProps: readonly PeerExtendedProp[];
-  readonly isRead?: boolean;
-  readonly categories: readonly string[];
+  extendedProps: readonly PeerExtendedProp[];
+  isRead?: boolean;
+  categories: readonly string[];
   /** t:Flag as sent (FlagStatus, StartDate, DueDate, CompleteDate). */
   readonly flag?: Readonly<Record<string, string>>;
-  readonly subject?: string;
+  subject?: string;
   /** From t:InternetMessageId if sent, else the MIME Message-ID header. */
   readonly internetMessageId?: string;
-  /** Text of every simple child element by local name (Subject, Start, FileAs, ...). */
-  readonly fields: Readonly<Record<string, string>>;
-  /** The item element as sent (serialised). */
+  /** Text of every simple child element by local name (Subject, Start, FileAs, ...), as created and then updated by UpdateItem on its ItemId. */
+  fields: Readonly<Record<string, string>>;
+  /** The item element as sent to CreateItem (serialised); UpdateItem does not rewrite it. */
   readonly xml: string;
   /** CreateItem attributes (MessageDisposition, SendMeetingInvitations). */
   readonly createAttributes: Readonly<Record<string, string>>;
   readonly createdAt: number;
+  /** Series only: InstanceIndexes deleted with DeleteItem on an OccurrenceItemId, ascending (empty otherwise). */
+  readonly deletedOccurrences: readonly number[];
+  /** Series only: occurrences changed with UpdateItem on an OccurrenceItemId, one entry per instance, in order of first change. */
+  readonly exceptions: readonly PeerOccurrenceException[];
+}
+
+/** A modified occurrence of a recurring series (Exchange stores it as an exception of the master). */
+export interface PeerOccurrenceException {
+  /** 1-based InstanceIndex within the series. */
+  readonly instanceIndex: number;
+  /** The occurrence's own ItemId, as UpdateItem answered it. */
+  readonly id: string;
+  readonly changeKey: string;
+  /** Changed properties by path (FieldURI such as 'calendar:Start'; 'contacts:EmailAddress[EmailAddress1]' for an
+   *  IndexedFieldURI; 'extended:<attributes>' for an ExtendedFieldURI): the element's text as sent (its XML when it
+   *  has child elements); null after DeleteItemField. Later changes overwrite earlier ones. */
+  readonly changes: Readonly<Record<string, string | null>>;
 }
 
 export interface PeerMailbox {

@@ -51,6 +51,8 @@ export class MailboxStore implements PeerMailbox {
   readonly items: PeerItem[] = [];
   /** UserConfiguration objects by `${folderId}|${name lower-case}` (Outlook autocomplete lives here). */
   readonly userConfigurations = new Map<string, { name: string; folderId: string; id: string; binaryData?: string; xmlData?: string }>();
+  /** Occurrence ItemIds handed out by UpdateItem: id -> its series and InstanceIndex. */
+  readonly occurrenceIds = new Map<string, { readonly masterId: string; readonly instanceIndex: number }>();
   private readonly byId = new Map<string, PeerFolder>();
   private readonly itemsById = new Map<string, PeerItem>();
 
@@ -117,6 +119,7 @@ export class MailboxStore implements PeerMailbox {
     if (!item) return false;
     this.itemsById.delete(id);
     this.items.splice(this.items.indexOf(item), 1);
+    for (const [occurrenceId, occurrence] of this.occurrenceIds) if (occurrence.masterId === id) this.occurrenceIds.delete(occurrenceId);
     return true;
   }
 }

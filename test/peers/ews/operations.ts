@@ -2,6 +2,7 @@ import type { EwsFolderKind, EwsItemFailureRule, EwsItemKind, EwsSimulation, Pee
 import { ITEM_CLASS, itemValue, itemXml, MSGFLAG_READ, mimeHeaders, parseExtendedProperty, parseShape } from './item-fields.js';
 import { MailboxStore, newChangeKey } from './mailbox-store.js';
 import { errorMessage, operationResponse, soapFault, successMessage } from './responses.js';
+import { deleteItem, updateItem } from './item-changes.js';
 import { attr, attributes, child, children, childrenNamed, esc, serialize, text } from './soap-xml.js';
 
 export interface OpContext {
@@ -22,7 +23,7 @@ export interface OpAnswer {
   readonly outcome: string;
 }
 
-type Handler = (ctx: OpContext) => OpAnswer;
+export type Handler = (ctx: OpContext) => OpAnswer;
 
 const ok = (body: string): OpAnswer => ({ status: 200, body, outcome: 'NoError' });
 
@@ -258,6 +259,8 @@ const createItem: Handler = (ctx) => {
       xml,
       createAttributes,
       createdAt: Date.now(),
+      deletedOccurrences: [],
+      exceptions: [],
     };
     mailbox.addItem(item);
     ctx.itemStored(mailbox.smtp, item);
@@ -294,12 +297,6 @@ const findItem: Handler = (ctx) => {
     return successMessage('FindItem', rootFolder(offset, page.length, found.length, `<t:Items>${page.map((i) => itemXml(i, folder, shape, false)).join('')}</t:Items>`));
   })));
 };
-
-const deleteItem: Handler = (ctx) =>
-  ok(operationResponse('DeleteItem', children(child(ctx.el, 'ItemIds')!).map((idEl) =>
-    ctx.mailbox.deleteItem(attr(idEl, 'Id') ?? '')
-      ? successMessage('DeleteItem', '')
-      : errorMessage('DeleteItem', 'ErrorItemNotFound', 'The specified object was not found in the store.'))));
 
 function userConfigKey(ctx: OpContext, nameEl: Element): { key: string; name: string; folder: PeerFolder | undefined; mailbox: MailboxStore } {
   const { mailbox, folder } = resolveFolder(ctx, children(nameEl)[0]!);
@@ -357,6 +354,7 @@ export const HANDLERS: Record<string, Handler> = {
   GetItem: getItem,
   FindItem: findItem,
   DeleteItem: deleteItem,
+  UpdateItem: updateItem,
   CreateUserConfiguration: createUserConfiguration,
   UpdateUserConfiguration: updateUserConfiguration,
   GetUserConfiguration: getUserConfiguration,

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import * as qp from 'nodemailer/lib/qp/index.js';
 import type { PSTMessage } from 'pst-extractor';
 
-import { bagOf, binary, bytesOf, charsetFor, date, int, str, typeOf, type PropertyBag } from './properties.js';
+import { bagOf, binary, bytesOf, charsetFor, date, decodeBytes, int, str, typeOf, type PropertyBag } from './properties.js';
 import { decompressRtf, htmlFromRtf, isEncapsulatedHtml, isEncapsulatedText, textFromRtf } from './rtf.js';
 
 const maxEmbeddingDepth = 32;
@@ -82,7 +83,7 @@ function htmlOf(bag: PropertyBag): string | undefined {
   const data = bytesOf(bag, 0x1013);
   if (!data || data.length === 0) return undefined;
   const charset = charsetFor(int(bag, 0x3fde)) ?? sniffHtmlCharset(data) ?? bag.charset ?? 'cp1252';
-  return iconv.encodingExists(charset) ? iconv.decode(data, charset) : data.toString('latin1');
+  return decodeBytes(data, charset);
 }
 
 function sniffHtmlCharset(data: Buffer): string | undefined {
@@ -96,6 +97,11 @@ export interface Bodies {
   text?: string;
   html?: string;
   rtf?: Buffer;
+}
+
+/** The plain-text body alone (what bodiesOf(bag).text gives), without recovering HTML when there is text. */
+export function bodyTextOf(bag: PropertyBag): string | undefined {
+  return str(bag, 0x1000) || bodiesOf(bag).text;
 }
 
 /** Plain, HTML and RTF bodies: HTML recovered from the RTF where Outlook kept only that. */
@@ -257,7 +263,7 @@ export async function buildMime(message: PSTMessage, context: MimeContext, depth
   if (Object.keys(headers).length > 0) options.headers = headers;
   const transport = str(bag, 0x007d);
   const original = transport ? originalHeaders(transport) : undefined;
-  const built = await new MailComposer(options).compile().build();
+  const built = serialize(new MailComposer(options).compile());
   if (!original) return built;
   // The headers the message arrived with; fields they lack (partial headers are common in Exchange-era
   // PSTs) come from the MAPI properties.
@@ -279,3 +285,99 @@ function headerFields(built: Buffer): { fields: string[]; body: Buffer } {
   return { fields: head.split(/\r\n(?![ \t])/), body: built.subarray(end + 4) };
 }
 
+
+/** The parts of nodemailer's MimeNode the serializer below uses (all public in its source). */
+interface MimeNodeInternals {
+  content?: string | Buffer;
+  contentType?: string;
+  multipart?: string | false;
+  boundary?: string;
+  childNodes: MimeNodeInternals[];
+  getHeader(key: string): unknown;
+  buildHeaders(): string;
+}
+
+interface QpEncoderInternals {
+  options: { lineLength: number; binary: boolean };
+  _curLine: string;
+  _remainingBytes: Buffer | false;
+  _lastByte: number | undefined;
+  inputBytes: number;
+  outputBytes: number;
+  push(chunk: string, encoding?: BufferEncoding): boolean;
+  _transform(chunk: Buffer, encoding: string, done: () => void): void;
+  _flush(done: () => void): void;
+}
+
+/**
+ * MimeNode.build(), without its streams: the same bytes (headers from nodemailer's own buildHeaders,
+ * base64 and quoted-printable exactly as its encoders write them), but synchronously. The stream
+ * version costs a pipeline, several setImmediate turns and an AbortError per part, which was most
+ * of the time spent exporting a message.
+ */
+function serialize(root: unknown): Buffer {
+  const chunks: Buffer[] = [];
+  serializeNode(root as MimeNodeInternals, chunks);
+  const last = chunks.length > 0 ? (chunks[chunks.length - 1] as Buffer) : undefined;
+  const lastByte = last && last.length > 0 ? last[last.length - 1] : undefined;
+  // nodemailer's LastNewline: the message always ends with a line break.
+  if (lastByte === 0x0d) chunks.push(Buffer.from('\n'));
+  else if (lastByte !== 0x0a) chunks.push(Buffer.from('\r\n'));
+  return Buffer.concat(chunks);
+}
+
+function serializeNode(node: MimeNodeInternals, chunks: Buffer[]): void {
+  // buildHeaders works out the transfer encoding and sets the header to it (unless it is none): read it
+  // back instead of scanning the content a second time.
+  chunks.push(Buffer.from(`${node.buildHeaders()}\r\n\r\n`, 'utf8'));
+  const encoding = String(node.getHeader('Content-Transfer-Encoding') ?? '').toLowerCase().trim();
+  if (node.content) {
+    const content = typeof node.content === 'string' ? Buffer.from(node.content, 'utf8') : node.content;
+    if (encoding === 'base64') chunks.push(base64Lines(content));
+    else if (encoding === 'quoted-printable') chunks.push(quotedPrintable(content, !/^text\//i.test(node.contentType ?? '')));
+    else chunks.push(content);
+  }
+  if (!node.multipart) return;
+  node.childNodes.forEach((child, index) => {
+    chunks.push(Buffer.from(`${index > 0 ? '\r\n' : ''}--${node.boundary ?? ''}\r\n`, 'utf8'));
+    serializeNode(child, chunks);
+  });
+  chunks.push(Buffer.from(`\r\n--${node.boundary ?? ''}--\r\n`, 'utf8'));
+}
+
+/** Base64 in lines of 76 characters, CRLF between lines and none after the last (as nodemailer's encoder). */
+function base64Lines(content: Buffer): Buffer {
+  const encoded = Buffer.from(content.toString('base64'), 'latin1');
+  const lines = Math.ceil(encoded.length / 76);
+  if (lines <= 1) return encoded;
+  const output = Buffer.allocUnsafe(encoded.length + (lines - 1) * 2);
+  let to = 0;
+  for (let from = 0; from < encoded.length; from += 76) {
+    if (from > 0) {
+      output[to++] = 0x0d;
+      output[to++] = 0x0a;
+    }
+    to += encoded.copy(output, to, from, Math.min(from + 76, encoded.length));
+  }
+  return output;
+}
+
+/** nodemailer's quoted-printable encoder, driven synchronously with the whole content as its one chunk. */
+function quotedPrintable(content: Buffer, binary: boolean): Buffer {
+  const parts: Buffer[] = [];
+  const encoder = Object.create(qp.Encoder.prototype) as QpEncoderInternals;
+  encoder.options = { lineLength: 76, binary };
+  encoder._curLine = '';
+  encoder._remainingBytes = false;
+  encoder._lastByte = undefined;
+  encoder.inputBytes = 0;
+  encoder.outputBytes = 0;
+  encoder.push = (chunk, encoding) => {
+    parts.push(Buffer.from(chunk, encoding ?? 'utf8'));
+    return true;
+  };
+  const done = (): void => undefined;
+  if (content.length > 0) encoder._transform(content, 'buffer', done);
+  encoder._flush(done);
+  return Buffer.concat(parts);
+}

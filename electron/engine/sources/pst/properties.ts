@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 import iconv from 'iconv-lite';
 
 /**
@@ -118,13 +120,21 @@ export function date(bag: PropertyBag, id: number): Date | undefined {
   return filetimeToDate(data.readBigUInt64LE(0));
 }
 
+/** Code pages whose first 128 byte values are ASCII (multi-byte ones like ISO-2022-JP are not: escapes). */
+const asciiCompatible = /^(?:cp125\d|windows-?125\d|iso-?8859-\d+|latin1|ascii|us-ascii|utf-?8)$/i;
+
+/** 8-bit text in a code page; text that is plain ASCII skips iconv (the result is the same). */
+export function decodeBytes(data: Buffer, charset: string): string {
+  if (asciiCompatible.test(charset) && isAscii(data)) return data.toString('latin1');
+  return iconv.encodingExists(charset) ? iconv.decode(data, charset) : data.toString('latin1');
+}
+
 export function decodeString(data: Buffer, type: number, charset: string | undefined): string {
   let text: string;
   if ((type & 0x0fff) === 0x001f) {
     text = data.toString('utf16le', 0, data.length - (data.length % 2));
   } else {
-    const name = charset ?? 'cp1252';
-    text = iconv.encodingExists(name) ? iconv.decode(data, name) : data.toString('latin1');
+    text = decodeBytes(data, charset ?? 'cp1252');
   }
   const nul = text.indexOf('\0');
   return nul >= 0 ? text.slice(0, nul) : text;

@@ -5,6 +5,8 @@ import { PSTFile } from 'pst-extractor';
 import { NodeMap } from 'pst-extractor/dist/NodeMap.class.js';
 import { PSTMessageStore } from 'pst-extractor/dist/PSTMessageStore.class.js';
 import { PSTNodeInputStream } from 'pst-extractor/dist/PSTNodeInputStream.class.js';
+import { NodeInfo } from 'pst-extractor/dist/NodeInfo.class.js';
+import { PSTTable } from 'pst-extractor/dist/PSTTable.class.js';
 import { PSTTableBC } from 'pst-extractor/dist/PSTTableBC.class.js';
 import { PSTTable7C } from 'pst-extractor/dist/PSTTable7C.class.js';
 import { PSTUtil } from 'pst-extractor/dist/PSTUtil.class.js';
@@ -132,11 +134,7 @@ interface NodeStreamInternals {
 }
 inputPrototype.readCompletely = function (this: NodeStreamInternals, target: Buffer): void {
   if (this.allData === null) {
-    for (let offset = 0; offset < target.length; ) {
-      const got = this.readFromOffset(target, offset, target.length - offset);
-      if (got <= 0) throw new Error(endOfStream);
-      offset += got;
-    }
+    readBlocksCompletely(this as BlockStreamInternals, target);
     return;
   }
   const start = this._currentLocation.toNumber();
@@ -145,6 +143,145 @@ inputPrototype.readCompletely = function (this: NodeStreamInternals, target: Buf
   if (this._encrypted) util.decode(target);
   this._currentLocation = this._currentLocation.add(target.length) as NodeStreamInternals['_currentLocation'];
 };
+
+/**
+ * Streams that span several blocks: the library reads them through a fresh zero-filled buffer per call
+ * and per block, copies each twice, and does its position arithmetic in Long. The same reads, straight
+ * from the file into the target.
+ */
+interface BlockStreamInternals extends NodeStreamInternals {
+  _length: { toNumber(): number };
+  _pstFile: { readSync(buffer: Buffer, length: number, position: number): number; position: number };
+  indexItems: { fileOffset: { toNumber(): number }; size: number }[];
+  skipPoints: { toNumber(): number }[];
+  currentBlock: number;
+}
+function readBlocksCompletely(stream: BlockStreamInternals, target: Buffer): void {
+  let location = stream._currentLocation.toNumber();
+  if (location + target.length > stream._length.toNumber()) throw new Error(endOfStream);
+  const items = stream.indexItems;
+  let block = Math.max(0, Math.min(stream.currentBlock, items.length - 1));
+  let filled = 0;
+  while (filled < target.length) {
+    let item = items[block];
+    let skip = stream.skipPoints[block]?.toNumber();
+    if (!item || skip === undefined) throw new Error(endOfStream);
+    if (location >= skip + item.size && block + 1 < items.length) {
+      block++;
+      continue;
+    }
+    if (location < skip) {
+      // Only a damaged skip list gets here: find the block from the start.
+      block = 0;
+      item = items[0];
+      skip = stream.skipPoints[0]?.toNumber();
+      if (!item || skip === undefined || location < skip) throw new Error(endOfStream);
+      continue;
+    }
+    const inBlock = location - skip;
+    const count = Math.min(target.length - filled, item.size - inBlock);
+    if (count <= 0) throw new Error(endOfStream);
+    const position = item.fileOffset.toNumber() + inBlock;
+    stream._pstFile.readSync(target.subarray(filled, filled + count), count, position);
+    stream._pstFile.position = position + count;
+    filled += count;
+    location += count;
+  }
+  stream.currentBlock = block;
+  if (stream._encrypted) util.decode(target);
+  stream._currentLocation = Long.fromNumber(location) as unknown as NodeStreamInternals['_currentLocation'];
+}
+
+/** A little-endian integer of up to 8 bytes, without a Long operation per byte. */
+const utilLong = PSTUtil as unknown as { convertLittleEndianBytesToLong(data: Uint8Array, start?: number, end?: number): unknown };
+const convertBytesToLong = utilLong.convertLittleEndianBytesToLong;
+utilLong.convertLittleEndianBytesToLong = (data, start, end) => {
+  const from = start ? start : 0;
+  const to = end ? end : data.length;
+  if (to - from > 8 || to - from < 1 || to > data.length) return convertBytesToLong.call(PSTUtil, data, start, end);
+  let low = 0;
+  let high = 0;
+  for (let i = from; i < to; i++) {
+    const shift = (i - from) * 8;
+    if (shift < 32) low |= (data[i] as number) << shift;
+    else high |= (data[i] as number) << (shift - 32);
+  }
+  return Long.fromBits(low, high);
+};
+
+/** seekAndReadLong allocates a buffer and goes through the stream for every 2-, 4- or 8-byte field. */
+const seekPrototype = PSTNodeInputStream.prototype as unknown as {
+  seekAndReadLong(this: NodeStreamInternals & { seek(location: unknown): void }, location: unknown, bytes: number): unknown;
+};
+const seekAndReadLong = seekPrototype.seekAndReadLong;
+seekPrototype.seekAndReadLong = function (this: NodeStreamInternals & { seek(location: unknown): void }, location: unknown, bytes: number): unknown {
+  const data = this.allData;
+  if (data === null || bytes < 1 || bytes > 8) return seekAndReadLong.call(this, location, bytes);
+  this.seek(location);
+  const start = this._currentLocation.toNumber();
+  if (start + bytes > data.length) throw new Error(endOfStream);
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < bytes; i++) {
+    let byte = data[start + i] as number;
+    if (this._encrypted) byte = decodeTable[byte] as number;
+    if (i < 4) low |= byte << (i * 8);
+    else high |= byte << ((i - 4) * 8);
+  }
+  this._currentLocation = Long.fromNumber(start + bytes) as unknown as NodeStreamInternals['_currentLocation'];
+  return Long.fromBits(low, high);
+};
+
+/**
+ * Where a heap item (HNID) of a table lies ([MS-PST] 2.3.1): the library reads the four 16-bit fields
+ * through seekAndReadLong (a Long and a seek each). The same, read straight from a one-block node; any
+ * other case (subnode, several blocks, a field outside the data) goes to the library as before.
+ */
+interface TableInternals {
+  pstNodeInputStream: NodeStreamInternals;
+  subNodeDescriptorItems?: Map<number, unknown> | null;
+  arrayBlocks: { toNumber(): number }[];
+}
+const tableBase = PSTTable.prototype as unknown as { getNodeInfo(this: TableInternals, hnid: number): unknown };
+const getNodeInfo = tableBase.getNodeInfo;
+tableBase.getNodeInfo = function (this: TableInternals, hnid: number): unknown {
+  const stream = this.pstNodeInputStream;
+  const data = stream.allData;
+  if (hnid === 0 || (hnid & 0x1f) !== 0 || data === null || this.subNodeDescriptorItems?.has(hnid)) return getNodeInfo.call(this, hnid);
+  const whichBlock = hnid >>> 16;
+  if (whichBlock > this.arrayBlocks.length) return getNodeInfo.call(this, hnid);
+  const blockOffset = whichBlock > 0 ? (this.arrayBlocks[whichBlock - 1] as { toNumber(): number }).toNumber() : 0;
+  const index = (hnid & 0xffff) >> 5;
+  const encrypted = stream._encrypted;
+  const u16 = (at: number): number => {
+    if (at < 0 || at + 2 > data.length) return -1;
+    const low = data[at] as number;
+    const high = data[at + 1] as number;
+    return encrypted ? (decodeTable[low] as number) | ((decodeTable[high] as number) << 8) : low | (high << 8);
+  };
+  const pageMap = u16(blockOffset);
+  const allocations = pageMap < 0 ? -1 : u16(pageMap + blockOffset);
+  if (allocations < 0 || index >= allocations + 1) return getNodeInfo.call(this, hnid);
+  const at = pageMap + blockOffset + 2 * index + 2;
+  const start = u16(at);
+  const end = u16(at + 2);
+  if (start < 0 || end < 0) return getNodeInfo.call(this, hnid);
+  return new NodeInfo(start + blockOffset, end + blockOffset, stream as unknown as PSTNodeInputStream);
+};
+
+/** Every table item starts with a fresh empty Buffer the parser then replaces: share one instead. */
+const tableItemModule = requireFromLibrary('./PSTTableItem.class.js') as { PSTTableItem: { prototype: object } };
+const noData = Buffer.alloc(0);
+function SharedEmptyTableItem(this: Record<string, unknown>): void {
+  this._itemIndex = 0;
+  this._entryType = Long.ZERO;
+  this._isExternalValueReference = false;
+  this._entryValueReference = 0;
+  this._entryValueType = 0;
+  this._data = noData;
+}
+SharedEmptyTableItem.prototype = tableItemModule.PSTTableItem.prototype;
+tableItemModule.PSTTableItem = SharedEmptyTableItem as unknown as { prototype: object };
 
 /** PSTMessage re-parses its whole attachment (or recipient) table for every attachment it returns. */
 const tablePrototype = PSTTable7C.prototype as unknown as {
@@ -182,7 +319,12 @@ streamPrototype.loadFromOffsetItem = function (this: StreamInternals, item: unkn
 
 function hookedFindBtreeItem(this: object, index: { toString(): string }, descTree: boolean): Buffer {
   const hooks = hooksFor(this);
-  const found = hooks.btree.find(BigInt(index.toString()), descTree);
+  // Long.toString builds the decimal string digit group by digit group: take its two halves instead.
+  const long = index as unknown as { low?: number; high?: number };
+  const key = typeof long.low === 'number' && typeof long.high === 'number'
+    ? (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0)
+    : BigInt(index.toString());
+  const found = hooks.btree.find(key, descTree);
   if (!found) throw new Error(`${descTree ? 'node' : 'block'} ${index.toString()} is not in the index`);
   return found;
 }

@@ -111,6 +111,9 @@ function walk(rtf: Buffer, html: boolean): string {
   const visible = (): boolean => !state.skip && (!html || state.htmltag || !state.htmlrtf);
   let i = 0;
   const length = rtf.length;
+  // One Latin-1 view of the whole RTF: control words and hex escapes become cheap string slices, not a
+  // Buffer-to-string conversion each.
+  const latin1 = rtf.toString('latin1');
   while (i < length) {
     const c = rtf[i] as number;
     if (c === 0x7b) {
@@ -139,7 +142,7 @@ function walk(rtf: Buffer, html: boolean): string {
           continue;
         }
         if (next === 0x27) {
-          const hex = rtf.toString('latin1', i, i + 2);
+          const hex = latin1.slice(i, i + 2);
           i += 2;
           if (pendingSkip > 0) {
             pendingSkip--;
@@ -162,11 +165,11 @@ function walk(rtf: Buffer, html: boolean): string {
       }
       let j = i + 1;
       while (j < length && (((rtf[j] as number) >= 0x61 && (rtf[j] as number) <= 0x7a) || ((rtf[j] as number) >= 0x41 && (rtf[j] as number) <= 0x5a))) j++;
-      const word = rtf.toString('latin1', i + 1, j);
+      const word = latin1.slice(i + 1, j);
       let k = j;
       if (rtf[k] === 0x2d) k++;
       while (k < length && (rtf[k] as number) >= 0x30 && (rtf[k] as number) <= 0x39) k++;
-      const param = k > j ? parseInt(rtf.toString('latin1', j, k), 10) : undefined;
+      const param = k > j ? parseInt(latin1.slice(j, k), 10) : undefined;
       if (rtf[k] === 0x20) k++;
       i = k;
       const atStart = groupStart;

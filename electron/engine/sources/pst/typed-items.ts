@@ -27,7 +27,7 @@ import {
   type PstStore,
 } from './pst-file.js';
 import { localMinutesToDate, parseAppointmentRecurrence } from './recurrence.js';
-import { bodiesOf, cleanSubject, countOf } from './mail-mime.js';
+import { bodiesOf, bodyTextOf, cleanSubject, countOf } from './mail-mime.js';
 
 const psetidMeeting = '6ED8DA90-450B-101B-98DA-00AA003F1305';
 
@@ -177,7 +177,7 @@ export function readContact(p: ItemProps): Contact {
   set('imAddress', p.nstr(psetidAddress, 0x8062));
   set('birthday', calendarDay(date(b, 0x3a42)));
   set('anniversary', calendarDay(date(b, 0x3a41)));
-  set('notes', bodiesOf(b).text?.trim());
+  set('notes', bodyTextOf(b)?.trim());
   const photo = contactPhoto(p);
   if (photo) contact.photo = photo;
   return contact;
@@ -248,7 +248,7 @@ export function readDistributionList(p: ItemProps): DistributionList {
     members,
     categories: p.categories(),
   };
-  const notes = bodiesOf(p.bag).text?.trim();
+  const notes = bodyTextOf(p.bag)?.trim();
   if (notes) list.notes = notes;
   return list;
 }
@@ -421,7 +421,7 @@ export function readTask(p: ItemProps, fallbackUid: string): Task {
     percentComplete: Math.round(percent * 100),
     categories: p.categories(),
   };
-  const body = bodiesOf(b).text;
+  const body = bodyTextOf(b);
   if (body) task.body = body;
   const start = p.ndate(psetidTask, 0x8104);
   if (start) task.start = start;
@@ -454,7 +454,7 @@ export function readNote(p: ItemProps, journal: boolean): Note {
   const b = p.bag;
   const note: Note = {
     subject: p.subject(),
-    body: bodiesOf(b).text ?? '',
+    body: bodyTextOf(b) ?? '',
     categories: p.categories(),
   };
   const created = date(b, 0x3007);
