@@ -404,6 +404,9 @@ export class MailboxRun {
           dedupKey: draft.dedupKey,
         });
       }
+      // Counted as sent in the same commit: one commit fewer per batch. A kill while the batch still
+      // waits for budget only makes the next run ask the target about it before sending.
+      ledger.markSent(drafts.map((draft) => draft.rowId));
     });
     const release = await this.acquire(bytes);
     const sending = this.send(drafts, 1, release).catch((error: unknown) => this.stop(toCloudwardError(error)));
@@ -418,8 +421,7 @@ export class MailboxRun {
   }
 
   private async send(drafts: Draft[], attempt: number, release: () => void): Promise<void> {
-    const { ledger } = this.host;
-    ledger.markSent(drafts.map((draft) => draft.rowId));
+    if (attempt > 1) this.host.ledger.markSent(drafts.map((draft) => draft.rowId));
     let outcomes;
     try {
       outcomes = await this.target.write(drafts.map((draft) => this.prepared(draft)), this.signal);
