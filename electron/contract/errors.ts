@@ -23,6 +23,8 @@ export const errorCatalogue = {
   LEDGER_FAILED: { retryable: false, summary: 'The progress ledger could not be written' },
   SECRET_MISSING: { retryable: false, summary: 'No password or token was found' },
   CANCELLED: { retryable: true, summary: 'The job was cancelled' },
+  IPC_SENDER_REJECTED: { retryable: false, summary: 'A caller outside the app window used the bridge' },
+  IPC_INVALID_REQUEST: { retryable: false, summary: 'A request to the app did not match its contract' },
   INTERNAL: { retryable: false, summary: 'Unexpected internal error' },
 } as const;
 

@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 
 import {
+  type ErrorCode,
   ipcCommands,
   isErrorCode,
   isIpcCommand,
@@ -17,7 +18,7 @@ export type CommandHandlers = {
 };
 
 /** Not in the error catalogue on purpose: no legitimate UI ever sees it, so no user text is needed. */
-export const senderRejectedCode = 'IPC_SENDER_REJECTED';
+export const senderRejectedCode: ErrorCode = 'IPC_SENDER_REJECTED';
 
 /**
  * Only the main frame of our own window, showing our own bundle, may call in. A sub-frame, a page
@@ -32,7 +33,7 @@ export function isTrustedSender(event: IpcMainInvokeEvent, trusted: WebContents 
   return isAppUrl(frame.url);
 }
 
-function failure(code: string, message: string): IpcResult<never> {
+function failure(code: ErrorCode, message: string): IpcResult<never> {
   return { ok: false, error: { code, message } };
 }
 
@@ -60,7 +61,7 @@ export function createInvokeHandler(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      return failure('BAD_ARGUMENTS', `Invalid request for ${command}${where}: ${issue?.message ?? 'rejected'}`);
+      return failure('IPC_INVALID_REQUEST', `Invalid request for ${command}${where}: ${issue?.message ?? 'rejected'}`);
     }
     try {
       const handler = handlers[command] as (request: unknown) => Promise<unknown>;

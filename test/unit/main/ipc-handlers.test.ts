@@ -47,7 +47,7 @@ describe('IPC: the invoke handler', () => {
     for (const bad of [{ ledger: 42 }, { ledger: '' }, { ledger: 'x', extra: true }, null, 'text', undefined]) {
       const result = (await invoke(own, 'job:status', bad)) as { ok: boolean; error: { code: string } };
       expect(result.ok, JSON.stringify(bad)).toBe(false);
-      expect(result.error.code).toBe('BAD_ARGUMENTS');
+      expect(result.error.code).toBe('IPC_INVALID_REQUEST');
     }
     expect(status).not.toHaveBeenCalled();
   });
