@@ -2,7 +2,6 @@ import ICAL from 'ical.js';
 
 import { windowsToIana } from '../model/windows-time-zones.js';
 
-
 export interface LocalTime {
   year: number;
   month: number;

@@ -1,3 +1,4 @@
+import type { LocalTime } from '../../../formats/time-zones.js';
 import { ianaToWindows, windowsToIana } from '../../../model/windows-time-zones.js';
 
 /** The zone as both ids, or undefined when we cannot name it for Exchange. */
@@ -10,14 +11,8 @@ export function resolveZone(zone: string | undefined): { windows: string; iana: 
   return undefined;
 }
 
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+/** A wall-clock reading: the same shape the iCalendar side uses. */
+export type WallClock = LocalTime;
 
 /** The wall-clock reading of `instant` in an IANA zone. */
 export function wallClock(instant: Date, iana: string): WallClock {
