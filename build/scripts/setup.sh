@@ -3,6 +3,7 @@
 # `npm ci` when node_modules is missing or older than the lock file. Never downloads Electron's binary.
 #   setup.sh app    what building and running needs (keytar compiles against libsecret)
 #   setup.sh test   plus the real test peers: keyring, Dovecot, readpst/pffexport, Chromium
+#   CLOUDWARD_SETUP_SYSTEM_ONLY=1 skips npm (.ci/run runs its own `npm ci`)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
@@ -34,6 +35,8 @@ if (( ${#missing[@]} > 0 )); then
     say "missing Debian packages (install them as root): ${missing[*]}; tests that need them will say they were skipped"
   fi
 fi
+
+[[ ${CLOUDWARD_SETUP_SYSTEM_ONLY:-} == 1 ]] && exit 0
 
 installed=node_modules/.package-lock.json
 if [[ ! -f $installed || package-lock.json -nt $installed || package.json -nt $installed ]]; then
