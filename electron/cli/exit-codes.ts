@@ -30,10 +30,14 @@ export function exitCodeForError(code: ErrorCode): number {
   }
 }
 
-export function exitCodeForOutcome(outcome: JobOutcome, mailboxErrors: readonly { error: { code: ErrorCode } }[]): number {
+export function exitCodeForOutcome(outcome: JobOutcome, mailboxErrors: readonly { error: { code: ErrorCode } }[], mailboxes = 1): number {
   if (outcome === 'interrupted') return exitCodes.interrupted;
   if (outcome === 'complete') return exitCodes.ok;
   if (outcome === 'with-issues') return exitCodes.withIssues;
+  // In a batch, one user's wrong password is that mailbox's failure, not the whole job's.
+  if (mailboxErrors.length > 0 && mailboxErrors.length < mailboxes && mailboxErrors.every((entry) => entry.error.code !== 'VERIFY_FAILED')) {
+    return exitCodes.withIssues;
+  }
   // A failed job: the first stopped mailbox says why; when every mailbox stopped for the same reason
   // (wrong host, blocked tenant) the code names that reason.
   const first = mailboxErrors[0];

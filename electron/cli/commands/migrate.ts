@@ -146,7 +146,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
       );
     }
     await cleanup();
-    const code = exitCodeForOutcome(summary.outcome, mailboxErrors);
+    const code = exitCodeForOutcome(summary.outcome, mailboxErrors, plans.length);
     return code === exitCodes.ok && badRows.length > 0 ? exitCodes.withIssues : code;
   } finally {
     process.off('SIGINT', onSignal);

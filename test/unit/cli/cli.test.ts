@@ -63,3 +63,15 @@ describe('cloudward command line', () => {
     expect(line).toContain('ETA 0:11');
   });
 });
+
+describe('exit codes of a finished job', () => {
+  it('says "with issues" when some mailboxes of a batch stopped and others finished, and the reason when all stopped', async () => {
+    const { exitCodeForOutcome } = await import('../../../electron/cli/exit-codes.js');
+    const refused = { error: { code: 'SOURCE_AUTH_FAILED' as const } };
+    expect(exitCodeForOutcome('failed', [refused], 3)).toBe(1);
+    expect(exitCodeForOutcome('failed', [refused, refused, refused], 3)).toBe(3);
+    expect(exitCodeForOutcome('failed', [{ error: { code: 'VERIFY_FAILED' as const } }], 3)).toBe(5);
+    expect(exitCodeForOutcome('complete', [], 3)).toBe(0);
+    expect(exitCodeForOutcome('interrupted', [], 1)).toBe(130);
+  });
+});
