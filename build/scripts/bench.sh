@@ -14,7 +14,8 @@ run() {
   echo "== bench: $name" >&2
   "$@"
 }
-run foundation npx --no-install tsx test/bench/foundation/bench-eml-dir.ts 10000 3
+run foundation npx --no-install tsx test/bench/foundation/bench-eml-dir.ts 10000 5
+run foundation-ram npx --no-install tsx test/bench/foundation/bench-eml-dir.ts 10000 5 /dev/shm
 run pst node --expose-gc node_modules/.bin/tsx test/bench/pst/bench-pst.ts 200
 run pst-fuzz npx --no-install tsx test/bench/pst/fuzz-pst.ts 10000 1
 run imap npx --no-install vitest run --config test/bench/imap/vitest.config.ts
