@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -22,11 +22,20 @@ export interface OracleFolder {
 export function readpstExport(file: string, nameCharset?: string): { ok: boolean; folders: Map<string, string[]>; dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudward-readpst-'));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
-  try {
-    execFileSync('readpst', ['-D', '-e', '-q', '-o', dir, file], { stdio: 'ignore', timeout: 120_000 });
-  } catch {
-    return { ok: false, folders: new Map(), dir, cleanup };
+  // readpst 0.6.76 now and then crashes on a file it reads fine the next time (about one run in twelve
+  // on the Outlook.com OST: exit 11). A reader that fails three times in a row really cannot read it.
+  let read = false;
+  for (let attempt = 0; attempt < 3 && !read; attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    try {
+      execFileSync('readpst', ['-D', '-e', '-q', '-o', dir, file], { stdio: 'ignore', timeout: 120_000 });
+      read = true;
+    } catch {
+      read = false;
+    }
   }
+  if (!read) return { ok: false, folders: new Map(), dir, cleanup };
   const folders = new Map<string, string[]>();
   const walk = (at: string, rel: string[]): void => {
     const files: string[] = [];
