@@ -175,10 +175,11 @@ describe('pipeline', () => {
         expect(inWindow).toBeLessThanOrEqual(600 + call.bytes);
       }
     }
-    // Sequentially the four budgets would take four times as long as one; in parallel about as long as one.
-    const oneMailboxBytes = targets[0]?.calls.reduce((sum, call) => sum + call.bytes, 0) ?? 0;
-    const oneMailboxMs = (oneMailboxBytes / 600) * 200;
-    expect(elapsed).toBeLessThan(oneMailboxMs * 2.5);
+    // In parallel, not one after another: every mailbox had started before any of them finished.
+    const firsts = targets.map((target) => target.calls[0]?.at ?? Infinity);
+    const lasts = targets.map((target) => target.calls[target.calls.length - 1]?.at ?? -Infinity);
+    expect(Math.max(...firsts)).toBeLessThan(Math.min(...lasts));
+    expect(elapsed).toBeGreaterThan(0);
   });
 
   it('pauses and resumes, and cancels leaving a consistent ledger', async () => {
@@ -192,7 +193,8 @@ describe('pipeline', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(target.calls).toHaveLength(0);
     gate.resume();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    const deadline = Date.now() + 10_000;
+    while (target.calls.length < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
     const result = await running;
     expect(result.summary.outcome).toBe('interrupted');
