@@ -69,7 +69,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   copy('client-id', 'clientId');
   if (values['max-item-mb'] !== undefined) specOptions.maxItemMb = positiveInteger(values['max-item-mb'], '--max-item-mb', 35);
 
-  const log = createLogger(values.log ?? resolve(dataDirectory(io.environment), 'logs', 'cloudward.log'));
+  const log = createLogger(values.log ?? resolve(dataDirectory(io.environment), 'logs', 'cloudward.log'), 'info', (problem) => io.stderr.write(`cloudward: ${problem}\n`));
   const secrets = new LayeredSecrets({ keychain: new KeytarKeychain(), environment: io.environment, prompt: values.json ? undefined : terminalPrompt() });
   const context: SpecContext = { secrets, log, options: specOptions };
   const source = await resolveSource(sourceSpec);

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
@@ -47,6 +50,19 @@ describe('cloudward command line', () => {
     const code = await main(['migrate', '--source', 'eml:/tmp', '--target', 'dir:/proc/version/x', '--ledger', '/tmp/cloudward-cli-test/l2.sqlite'], streams);
     expect(code).toBe(4);
     expect(streams.err()).toMatch(/^cloudward: Cannot write to \/proc\/version\/x/);
+  });
+
+  it('goes on without a log file when the log folder cannot be made, saying so in one line', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cw-cli-log-'));
+    mkdirSync(join(work, 'mail', 'Inbox'), { recursive: true });
+    writeFileSync(join(work, 'mail', 'Inbox', 'a.eml'), 'Subject: A\r\n\r\nhello\r\n');
+    writeFileSync(join(work, 'not-a-folder'), '');
+    const streams = io();
+    streams.environment['CLOUDWARD_HOME'] = join(work, 'not-a-folder', 'home');
+    const code = await main(['migrate', '--source', `eml:${join(work, 'mail')}`, '--target', `dir:${join(work, 'out')}`, '--ledger', join(work, 'l.sqlite')], streams);
+    expect(code).toBe(0);
+    expect(streams.err()).toMatch(/^cloudward: cannot write the log .*\(ENOTDIR\); continuing without it\n$/);
+    expect(streams.out()).toMatch(/Finished: 1 done/);
   });
 
   it('prints help with the exit codes', async () => {
