@@ -3,9 +3,8 @@ import type { MailboxPlan } from '../../engine/pipeline/job-types.js';
 import { batchRowSourceSpec, readMigrationCsv } from '../../engine/sources/imap/batch-csv.js';
 import { imapPasswordAccount, imapSourceSpec } from '../../engine/sources/imap/imap-spec.js';
 import type { SecretProvider } from '../../engine/secrets/secret-provider.js';
-import type { SpecContext, TargetSpecHandler } from '../../engine/specs/spec.js';
+import { normalizeSpec, type SpecContext, type TargetSpecHandler } from '../../engine/specs/spec.js';
 import type { CliIo } from '../cli-io.js';
-import { normalizeSpec } from './migrate.js';
 
 /**
  * A secret provider that holds a batch's passwords for this run when the keychain cannot: they stay in

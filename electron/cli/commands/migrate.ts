@@ -8,7 +8,7 @@ import type { MailboxPlan } from '../../engine/pipeline/job-types.js';
 import { LayeredSecrets } from '../../engine/secrets/layered-secrets.js';
 import { KeytarKeychain } from '../../engine/secrets/keytar-keychain.js';
 import { resolveSource, resolveTarget } from '../../engine/specs/registry.js';
-import { splitSpec, type SpecContext, type SpecOptions } from '../../engine/specs/spec.js';
+import { normalizeSpec, type SpecContext, type SpecOptions } from '../../engine/specs/spec.js';
 import { parse, positiveInteger, requireOption } from '../args.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectory, defaultLedger } from '../data-paths.js';
@@ -42,13 +42,6 @@ const options = {
   'no-verify': { type: 'boolean' },
   log: { type: 'string' },
 } as const;
-
-/** File-like specs are made absolute, so the same job is found again from another working directory. */
-export function normalizeSpec(spec: string): string {
-  const parts = splitSpec(spec);
-  if (!parts || parts.rest.startsWith('//') || !['eml', 'maildir', 'dir', 'pst', 'ost'].includes(parts.scheme)) return spec;
-  return `${parts.scheme}:${parts.rest.split(',').map((path) => resolve(path.trim())).join(',')}`;
-}
 
 export async function migrateCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, options);

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import type { Source } from '../sources/source.js';
 import type { Target } from '../targets/target.js';
 import type { SecretProvider } from '../secrets/secret-provider.js';
@@ -57,4 +59,11 @@ export function splitSpec(spec: string): { scheme: string; rest: string } | unde
   const match = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(spec);
   if (!match || (match[1] ?? '').length < 2) return undefined;
   return { scheme: (match[1] ?? '').toLowerCase(), rest: match[2] ?? '' };
+}
+
+/** File-like specs are made absolute, so the same job is found again from another working directory. */
+export function normalizeSpec(spec: string): string {
+  const parts = splitSpec(spec);
+  if (!parts || parts.rest.startsWith('//') || !['eml', 'maildir', 'dir', 'pst', 'ost'].includes(parts.scheme)) return spec;
+  return `${parts.scheme}:${parts.rest.split(',').map((path) => resolve(path.trim())).join(',')}`;
 }
