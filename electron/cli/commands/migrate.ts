@@ -133,7 +133,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
       }
       const rate = summary.seconds > 0 ? summary.bytesDone / summary.seconds : 0;
       io.stdout.write(
-        `${summary.outcome === 'interrupted' ? 'Interrupted' : 'Finished'}: ${summary.itemsDone} done, ${summary.itemsSkipped} skipped, ${summary.itemsFailed} failed` +
+        `${summary.outcome === 'interrupted' ? 'Interrupted' : summary.outcome === 'failed' ? 'Stopped' : 'Finished'}: ${summary.itemsDone} done, ${summary.itemsSkipped} skipped, ${summary.itemsFailed} failed` +
           `${summary.itemsPending > 0 ? `, ${summary.itemsPending} not finished` : ''} in ${formatDuration(summary.seconds)} (${formatBytes(rate)}/s).` +
           ` Report: cloudward report --ledger ${ledgerFile} --format html --out report.html\n`,
       );

@@ -122,16 +122,20 @@ export class MailboxRun {
     ledger.setMailboxState(row.id, 'running');
     this.host.changed();
     const log = this.host.log.child({ mailbox: row.id, label: this.plan.label });
+    // Only what was opened is closed: closing a target that never loaded its state could overwrite it.
     let source: Source | undefined;
+    let target: Target | undefined;
     try {
-      source = this.plan.createSource();
-      this.target = this.plan.createTarget();
-      await source.open().catch((error: unknown) => {
+      const opening = this.plan.createSource();
+      await opening.open().catch((error: unknown) => {
         throw toCloudwardError(error, 'SOURCE_UNREADABLE');
       });
+      source = opening;
+      this.target = this.plan.createTarget();
       await this.target.open().catch((error: unknown) => {
         throw toCloudwardError(error, 'TARGET_UNREACHABLE');
       });
+      target = this.target;
       this.pacer = new Pacer(this.target.capabilities.budget, this.host.clock);
       const estimate = await source.estimate?.().catch(() => undefined);
       if (estimate) {
@@ -151,7 +155,7 @@ export class MailboxRun {
     } finally {
       await this.drain().catch(() => undefined);
       await source?.close().catch(() => undefined);
-      await this.target?.close().catch(() => undefined);
+      await target?.close().catch(() => undefined);
     }
     const state = this.fatal ? 'failed' : this.signal.aborted ? 'cancelled' : 'finished';
     this.progress.state = state;

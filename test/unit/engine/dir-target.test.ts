@@ -76,4 +76,16 @@ describe('dir target', () => {
     expect(await second.reconcile([item])).toEqual([expect.stringMatching(/^Inbox\/.*\.eml$/)]);
     expect(await second.reconcile([{ ...item, contentHash: 'other' }])).toEqual([undefined]);
   });
+
+  it('leaves an existing manifest alone when it is closed without having been opened', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cw-dir-'));
+    const first = new DirTarget(root);
+    await first.open();
+    const folder = await first.ensureFolder({ path: ['Inbox'] }, ['Inbox']);
+    await first.write([mail('k1', 'A', 'Subject: A\r\n\r\nx\r\n', [...folder.path])]);
+    await first.close();
+    const before = readFileSync(join(root, 'manifest.json'), 'utf8');
+    await new DirTarget(root).close();
+    expect(readFileSync(join(root, 'manifest.json'), 'utf8')).toBe(before);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { JobEvent } from '../../../electron/contract/index.js';
+import { CloudwardError, type JobEvent } from '../../../electron/contract/index.js';
 import { Ledger } from '../../../electron/engine/ledger/ledger.js';
 import { Gate } from '../../../electron/engine/pipeline/gate.js';
 import { runJob, type MailboxPlan } from '../../../electron/engine/pipeline/run-job.js';
@@ -126,7 +126,6 @@ describe('pipeline', () => {
       throw Object.assign(new Error('401'), {});
     };
     const denied = new ScriptedTarget(generousCapabilities);
-    const { CloudwardError } = await import('../../../electron/contract/index.js');
     denied.script = () => {
       throw new CloudwardError('TARGET_AUTH_FAILED', 'The token was refused');
     };
@@ -135,6 +134,22 @@ describe('pipeline', () => {
     expect(result.mailboxErrors[0]?.error).toMatchObject({ code: 'TARGET_AUTH_FAILED' });
     expect(result.summary.itemsFailed).toBe(0);
     expect(ledger.mailboxes(result.summary.jobId)[0]?.state).toBe('failed');
+  });
+
+  it('neither opens nor closes the target when the source cannot be read', async () => {
+    const ledger = Ledger.open(':memory:');
+    const target = new ScriptedTarget(generousCapabilities);
+    let closed = 0;
+    target.close = async () => {
+      closed++;
+    };
+    const broken = new MemorySource([]);
+    broken.open = async () => {
+      throw new CloudwardError('SOURCE_UNREADABLE', '/media/usb/Outlook.pst does not exist');
+    };
+    const result = await runJob({ ledger, source: 's', target: 't', mailboxes: [plan('a', broken, target)], retry: fastRetry });
+    expect(result.mailboxErrors[0]?.error).toMatchObject({ code: 'SOURCE_UNREADABLE', message: '/media/usb/Outlook.pst does not exist' });
+    expect(closed).toBe(0);
   });
 
   it('stops the whole job when verify-after-write finds the first item changed', async () => {

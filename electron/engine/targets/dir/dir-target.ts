@@ -27,6 +27,7 @@ export class DirTarget implements Target {
   private readonly manifest: Manifest;
   /** Lower-cased target path → the source path that claimed it: case-insensitive file systems merge the rest. */
   private readonly claimed = new Map<string, string>();
+  private opened = false;
 
   constructor(private readonly root: string) {
     this.label = `dir:${root}`;
@@ -41,6 +42,7 @@ export class DirTarget implements Target {
       throw new CloudwardError('TARGET_UNREACHABLE', `Cannot write to ${this.root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     await this.manifest.load();
+    this.opened = true;
   }
 
   async ensureFolder(_folder: SourceFolder, mappedPath: readonly string[]): Promise<{ targetId: string; path: readonly string[] }> {
@@ -107,7 +109,8 @@ export class DirTarget implements Target {
   }
 
   async close(): Promise<void> {
-    await this.manifest.save();
+    // A manifest that was never loaded must not be saved: it would replace the archive's with an empty one.
+    if (this.opened) await this.manifest.save();
   }
 
   private render(prepared: PreparedItem): { file: string; data: Uint8Array | string } {
