@@ -6,7 +6,7 @@ import {
   type MailboxProgress,
   toCloudwardError,
 } from '../../contract/index.js';
-import type { Ledger, Settlement } from '../ledger/ledger.js';
+import type { ItemRow, Ledger, Settlement } from '../ledger/ledger.js';
 import type { Logger } from '../log/logger.js';
 import type { PreparedItem, SourceFolder, SourceItem, TargetFolderRef } from '../model/items.js';
 import type { Source, SourceContext, UnreadableItem } from '../sources/source.js';
@@ -75,6 +75,8 @@ export class MailboxRun {
   private readonly folders = new Map<string, Promise<FolderState>>();
   private readonly folderMap = new FolderMap();
   private readonly inflightDedup = new Set<string>();
+  /** Ledger rows the source already looked up through isSettled, by source key, until item() uses them. */
+  private readonly looked = new Map<string, ItemRow | undefined>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly unsettledSeqs = new Set<number>();
   private readonly checkpointQueue: { seq: number; scope: string; value: string }[] = [];
@@ -185,8 +187,10 @@ export class MailboxRun {
         this.commitCheckpoints();
       },
       isSettled: (key) => {
-        const state = ledger.item(this.mailboxId, key)?.state;
-        return state === 'done' || state === 'skipped';
+        const row = ledger.item(this.mailboxId, key);
+        // Kept for item(), which asks the same question moments later. Bounded: sources read a few ahead.
+        if (this.looked.size < 1024) this.looked.set(key, row);
+        return row?.state === 'done' || row?.state === 'skipped';
       },
       unsettledKeys: (prefix) => ledger.unsettledKeys(this.mailboxId, prefix),
       reportUnreadable: (failure) => this.unreadable(failure),
@@ -228,7 +232,8 @@ export class MailboxRun {
     const { ledger } = this.host;
     const seq = ++this.seq;
     const folder = await this.folder(item.folder);
-    const row = ledger.item(this.mailboxId, item.key);
+    const row = this.looked.has(item.key) ? this.looked.get(item.key) : ledger.item(this.mailboxId, item.key);
+    this.looked.delete(item.key);
     if (row && (row.state === 'done' || row.state === 'skipped')) {
       if (row.state === 'done') this.progress.itemsDone++;
       else this.progress.itemsSkipped++;
