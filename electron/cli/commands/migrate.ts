@@ -15,7 +15,6 @@ import { dataDirectory, defaultLedger } from '../data-paths.js';
 import { exitCodeForOutcome, exitCodes } from '../exit-codes.js';
 import { terminalPrompt } from '../prompt.js';
 import { formatBytes, formatDuration, TerminalProgress } from '../terminal-progress.js';
-import { planBatch } from './batch-plans.js';
 
 export const migrateUsage =
   'cloudward migrate --source SPEC --target SPEC [--ledger FILE] [--json] [--batch users.csv] [--parallel N]\n' +
@@ -73,6 +72,8 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   let badRows: { line: number; reason: string }[] = [];
   let cleanup: () => Promise<void> = async () => undefined;
   if (values.batch !== undefined) {
+    // Loaded only for batches: it brings the IMAP stack, which other jobs need not pay for.
+    const { planBatch } = await import('./batch-plans.js');
     const batch = await planBatch(values.batch, sourceSpec, target, context, io);
     plans = batch.plans;
     badRows = batch.errors;
