@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * One error catalogue for the engine, the CLI, the UI and the reports. A code is stable (reports and
  * scripts match on it); the message is for people. `retryable` says whether trying the same thing
@@ -25,6 +27,19 @@ export const errorCatalogue = {
   CANCELLED: { retryable: true, summary: 'The job was cancelled' },
   IPC_SENDER_REJECTED: { retryable: false, summary: 'A caller outside the app window used the bridge' },
   IPC_INVALID_REQUEST: { retryable: false, summary: 'A request to the app did not match its contract' },
+  // The job service.
+  JOB_NOT_FOUND: { retryable: false, summary: 'No such job, mailbox or plan in the ledger' },
+  JOB_RUNNING: { retryable: false, summary: 'The job is already running' },
+  PROMPT_CANCELLED: { retryable: false, summary: 'The question was dismissed, so the step cannot go on' },
+  TOKEN_EXPIRED: { retryable: true, summary: 'The sign-in expired and a new one is needed' },
+  // Files in formats we parse ourselves (NK2, autocomplete streams, captures).
+  FORMAT_INVALID: { retryable: false, summary: 'The file is not in the expected format or is damaged' },
+  // Handover and other Windows-only work.
+  WINDOWS_ONLY: { retryable: false, summary: 'This only runs on Windows' },
+  ELEVATION_REQUIRED: { retryable: false, summary: 'This step needs administrator rights' },
+  OFFICE_RUNNING: { retryable: true, summary: 'Office applications are still running' },
+  OUTSIDE_ALLOW_LIST: { retryable: false, summary: 'The location is not one Cloudward may change' },
+  COMMAND_FAILED: { retryable: false, summary: 'A system command failed' },
   INTERNAL: { retryable: false, summary: 'Unexpected internal error' },
 } as const;
 
@@ -34,15 +49,19 @@ export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(errorCatalogue, value);
 }
 
-export interface ErrorInfo {
-  code: ErrorCode;
-  message: string;
-  retryable: boolean;
+const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]];
+
+/** An error as it crosses a process or a wire: what reports, the CLI's --json and the UI all show. */
+export const errorInfoSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  retryable: z.boolean(),
   /** Server's own back-off hint, when it gave one. */
-  retryAfterMs?: number;
+  retryAfterMs: z.number().optional(),
   /** The item (source key) the error concerns, when it concerns one. */
-  item?: string;
-}
+  item: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 /** The one error class that crosses room boundaries; everything else is wrapped into it. */
 export class CloudwardError extends Error {

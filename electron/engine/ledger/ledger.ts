@@ -21,6 +21,7 @@ export interface MailboxRow {
   code: string | null;
   reason: string | null;
   source_total: number | null;
+  note: string | null;
 }
 export interface FolderRow {
   id: number;
@@ -48,6 +49,7 @@ export interface ItemRow {
   retryable: number;
   target_id: string | null;
   attempts: number;
+  note: string | null;
 }
 
 export interface NewItem {
@@ -59,6 +61,8 @@ export interface NewItem {
   size: number;
   contentHash: string | undefined;
   dedupKey: string | undefined;
+  /** A caveat the report shows although the item migrated (SourceItem.caveat). */
+  note?: string | undefined;
 }
 
 export interface Settlement {
@@ -93,11 +97,11 @@ export class Ledger {
     this.statements = {
       item: db.prepare<[number, string], ItemRow>('SELECT * FROM items WHERE mailbox_id = ? AND source_key = ?'),
       insertItem: db.prepare(
-        `INSERT INTO items (mailbox_id, folder_id, source_key, kind, title, size, content_hash, dedup_key, state, updated_at)
-         VALUES (@mailboxId, @folderId, @sourceKey, @kind, @title, @size, @contentHash, @dedupKey, 'pending', @now)
+        `INSERT INTO items (mailbox_id, folder_id, source_key, kind, title, size, content_hash, dedup_key, note, state, updated_at)
+         VALUES (@mailboxId, @folderId, @sourceKey, @kind, @title, @size, @contentHash, @dedupKey, @note, 'pending', @now)
          ON CONFLICT (mailbox_id, source_key) DO UPDATE SET
            folder_id = excluded.folder_id, kind = excluded.kind, title = excluded.title, size = excluded.size,
-           content_hash = excluded.content_hash, dedup_key = excluded.dedup_key, state = 'pending',
+           content_hash = excluded.content_hash, dedup_key = excluded.dedup_key, note = excluded.note, state = 'pending',
            code = NULL, reason = NULL, retryable = 0, updated_at = excluded.updated_at
          RETURNING id`,
       ),
@@ -237,6 +241,11 @@ export class Ledger {
       .run(state, code ?? null, reason ?? null, mailboxId);
   }
 
+  /** Notes a target left when it finished the mailbox (Target.finishMailbox), replacing earlier ones. */
+  setMailboxNote(mailboxId: number, note: string | undefined): void {
+    this.db.prepare('UPDATE mailboxes SET note = ? WHERE id = ?').run(note ?? null, mailboxId);
+  }
+
   setMailboxTotal(mailboxId: number, total: number): void {
     this.db.prepare('UPDATE mailboxes SET source_total = ? WHERE id = ?').run(total, mailboxId);
   }
@@ -281,6 +290,7 @@ export class Ledger {
       size: item.size,
       contentHash: item.contentHash ?? null,
       dedupKey: item.dedupKey ?? null,
+      note: item.note ?? null,
       now: Date.now(),
     }) as { id: number };
     return row.id;

@@ -73,4 +73,28 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (mailbox_id, scope)
   );
   `,
+  // 2: per-item notes (items that migrated with a caveat), mailbox notes, and preflight findings per domain and run.
+  `
+  ALTER TABLE items ADD COLUMN note TEXT;
+  ALTER TABLE mailboxes ADD COLUMN note TEXT;
+  CREATE TABLE preflight_runs (
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL,
+    phase TEXT,
+    options TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX preflight_runs_domain ON preflight_runs (domain, started_at);
+  CREATE TABLE preflight_findings (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES preflight_runs(id),
+    check_id TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'warn', 'fail', 'skip')),
+    title TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    fix TEXT,
+    UNIQUE (run_id, check_id)
+  );
+  `,
 ];

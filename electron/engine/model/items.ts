@@ -36,6 +36,11 @@ interface ItemBase {
   readonly size: number;
   /** A label for reports and file names: the subject, the contact's name. */
   readonly title?: string;
+  /**
+   * Something the report should say about this item although it migrated (e.g. "no Date header:
+   * dated by its newest Received header"). Stored in the ledger with the item.
+   */
+  readonly caveat?: string;
 }
 
 export interface MailItem extends ItemBase {

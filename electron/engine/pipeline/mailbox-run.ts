@@ -146,6 +146,12 @@ export class MailboxRun {
       }
       await this.pull(source);
       await this.drain();
+      if (this.target.finishMailbox && !this.signal.aborted) {
+        const finished = await this.target.finishMailbox(this.signal).catch((error: unknown) => {
+          throw toCloudwardError(error, 'TARGET_FAILED');
+        });
+        ledger.setMailboxNote(row.id, finished.notes.length > 0 ? finished.notes.join('\n') : undefined);
+      }
     } catch (error) {
       // An abort we asked for (cancel, or another mailbox stopping the job) is not this mailbox's failure.
       const cancelled = this.signal.aborted && (error === this.signal.reason || (error as Error | undefined)?.name === 'AbortError');
@@ -351,6 +357,7 @@ export class MailboxRun {
         size,
         contentHash,
         dedupKey,
+        note: (item as { caveat?: string }).caveat,
       });
       ledger.settle([{ rowId, state, code: error?.code, reason: error?.message, retryable: error?.retryable, targetId }]);
     });
@@ -411,6 +418,7 @@ export class MailboxRun {
           size: draft.size,
           contentHash: draft.contentHash,
           dedupKey: draft.dedupKey,
+          note: draft.item.caveat,
         });
       }
       // Counted as sent in the same commit: one commit fewer per batch. A kill while the batch still

@@ -38,5 +38,12 @@ export interface Target {
   reconcile?(items: readonly PreparedItem[]): Promise<(string | undefined)[]>;
   /** Reads back one written item to verify it (first item of each kind in a job). */
   verify?(item: PreparedItem, targetId: string): Promise<void>;
+  /**
+   * Runs once after every item of a mailbox is settled and before close(), only when the mailbox ran
+   * to its end (not when cancelled or failed). For what a target can only write as a whole, such as
+   * Exchange's autocomplete list (one blob per mailbox). A throw fails the mailbox with that error,
+   * so the report shows it; `notes` are kept with the mailbox and shown in the report.
+   */
+  finishMailbox?(signal: AbortSignal): Promise<{ notes: string[] }>;
   close(): Promise<void>;
 }

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/**
+ * Preflight commands and models (their own issue fills this in). Each entry: { request, response }
+ * zod schemas; commands.ts merges this table into the one routing table every client uses.
+ */
+export const preflightCommands = {} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+/** Events this room emits besides the job events (e.g. a check finished); keyed by `type`. */
+export const preflightEventSchemas = [] as const satisfies readonly z.ZodObject<{ type: z.ZodLiteral<string> }>[];
