@@ -4,6 +4,7 @@ import type { Source } from '../sources/source.js';
 import type { Target } from '../targets/target.js';
 import type { SecretProvider } from '../secrets/secret-provider.js';
 import type { Logger } from '../log/logger.js';
+import type { Prompter } from '../prompts/prompter.js';
 
 /** Options from the command line (or the UI) that a spec handler may read; never secrets. */
 export interface SpecOptions {
@@ -29,6 +30,8 @@ export interface SpecContext {
   readonly secrets: SecretProvider;
   readonly log: Logger;
   readonly options: SpecOptions;
+  /** Questions for a person (device code, a password the keychain lacks, a new token). */
+  readonly prompter?: Prompter;
 }
 
 /** `scheme:rest` on the command line becomes a Source through one of these. */
