@@ -2,16 +2,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+import { layeringPlugin } from './build/eslint-layering.js';
 import { layering } from './build/layering.js';
 
 /**
- * The layering of shared/docs/architecture.md, machine-checked: each room gets a no-restricted-imports
- * rule built from build/layering.js. test/unit/layering.test.ts proves a forbidden import is caught.
+ * The layering of shared/docs/architecture.md, machine-checked: each room gets the layering/imports rule
+ * (build/eslint-layering.js) built from build/layering.js. It sees every import form (static, import(),
+ * require, export-from, import = require, import() types), which no-restricted-imports does not.
+ * test/unit/layering.test.ts proves each forbidden form is caught.
  */
 const roomRules = layering.map((room) => ({
   files: room.files,
+  plugins: { layering: layeringPlugin },
   rules: {
-    'no-restricted-imports': ['error', { patterns: room.forbidden }],
+    'layering/imports': ['error', { forbidden: room.forbidden }],
   },
 }));
 

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Which room may import what (shared/docs/architecture.md). Patterns are gitignore-style, matched by
- * ESLint's no-restricted-imports against the import specifier.
+ * the layering/imports rule (build/eslint-layering.js) against every import specifier.
  * @type {{ room: string, files: string[], forbidden: { group: string[], message: string }[] }[]}
  */
 const node = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'stream', 'http', 'https', 'net', 'tls'], message: 'Node built-ins are not allowed in this room.' };
