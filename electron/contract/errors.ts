@@ -40,6 +40,7 @@ export const errorCatalogue = {
   OFFICE_RUNNING: { retryable: true, summary: 'Office applications are still running' },
   OUTSIDE_ALLOW_LIST: { retryable: false, summary: 'The location is not one Cloudward may change' },
   COMMAND_FAILED: { retryable: false, summary: 'A system command failed' },
+  PLAN_CHANGED: { retryable: false, summary: 'The PC changed since the plan was made; review the new plan' },
   INTERNAL: { retryable: false, summary: 'Unexpected internal error' },
 } as const;
 
