@@ -65,14 +65,14 @@ describe.skipIf(!hasFixtures)('EWS target against the peer', () => {
     }
   });
 
-  it('a refused token fails open() with TARGET_AUTH_FAILED', async () => {
+  it('a refused script token with nobody to ask fails open() with TOKEN_EXPIRED, not retried', async () => {
     const target = new EwsTarget({
       url: peer.url,
       mailbox: 'alice@contoso.example',
       log: silentLog,
       connect: async () => ({ auth: new StaticTokenAuth('wrong'), transport: new HttpTransport(peer.url) }),
     });
-    await expect(target.open()).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED' });
+    await expect(target.open()).rejects.toMatchObject({ code: 'TOKEN_EXPIRED', retryable: false });
   });
 
   it('basic auth through the spec (on-premises): open, write, and the peer saw Basic credentials', async () => {

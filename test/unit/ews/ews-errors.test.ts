@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudwardError } from '../../../electron/contract/index.js';
 import { StaticTokenAuth } from '../../../electron/engine/targets/ews/auth/auth.js';
 import { itemErrorFor, retryAfterMs } from '../../../electron/engine/targets/ews/errors.js';
-import { cleanName } from '../../../electron/engine/targets/ews/mapping/folder-names.js';
+import { cleanName } from '../../../electron/engine/targets/exchange/folder-names.js';
 import { EwsClient } from '../../../electron/engine/targets/ews/soap/client.js';
 import { HttpTransport } from '../../../electron/engine/targets/ews/transport/http-transport.js';
 

@@ -6,8 +6,10 @@ import path from 'node:path';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { describe, expect, it } from 'vitest';
 
-import { MsalAuth, appOnlyScope, delegatedScope } from '../../../electron/engine/targets/ews/auth/msal-auth.js';
-import { cacheAccount } from '../../../electron/engine/targets/ews/auth/keychain-cache-plugin.js';
+import type { PromptBody } from '../../../electron/contract/index.js';
+import type { Prompter } from '../../../electron/engine/prompts/prompter.js';
+import { MsalTokenSource, ewsScopes } from '../../../electron/engine/targets/exchange/auth/msal-token-source.js';
+import { cacheAccount } from '../../../electron/engine/targets/exchange/auth/keychain-cache-plugin.js';
 import { MemorySecrets } from '../../integration/ews/ews-helpers.js';
 
 /**
@@ -68,16 +70,33 @@ class FakeIdentityProvider implements INetworkModule {
   }
 }
 
-const common = { clientId: 'client-1', tenant, authority, authorityMetadata, cloudDiscoveryMetadata };
+const common = { clientId: 'client-1', tenant, authority, authorityMetadata, cloudDiscoveryMetadata, scopes: ewsScopes };
+const appOnlyScope = 'https://outlook.office365.com/.default';
+const delegatedScope = 'https://outlook.office365.com/EWS.AccessAsUser.All';
 
-describe('MSAL wiring for the EWS target (no network)', () => {
+/** Records what the engine shows a person; a device code needs no answer. */
+function showingPrompter(): Prompter & { shown: PromptBody[]; closed: number } {
+  const record = {
+    shown: [] as PromptBody[],
+    closed: 0,
+    ask: async () => ({ promptId: 'x', cancelled: true }),
+    show: (prompt: PromptBody) => {
+      record.shown.push(prompt);
+      return { close: () => (record.closed += 1) };
+    },
+  };
+  return record;
+}
+
+const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { n: number };
+
+describe('MSAL token source shared by EWS and Graph (no network)', () => {
   it('client credentials: secret grant for the EWS scope, app-only token, cache kept in the keychain', async () => {
     const idp = new FakeIdentityProvider();
     const secrets = new MemorySecrets();
-    const auth = new MsalAuth({ ...common, kind: 'client-credentials', secrets, clientSecret: 's3cret', networkClient: idp });
+    const auth = new MsalTokenSource({ ...common, kind: 'client-credentials', secrets, clientSecret: 's3cret', networkClient: idp });
     expect(auth.appOnly).toBe(true);
-    const headers = await auth.headers();
-    expect(headers.Authorization).toMatch(/^Bearer ey/);
+    expect(await auth.getToken()).toMatch(/^ey/);
     const post = idp.posts.find((p) => p.url.startsWith(tokenEndpoint));
     expect(post?.body.get('grant_type')).toBe('client_credentials');
     expect(post?.body.get('scope')).toContain(appOnlyScope);
@@ -98,8 +117,8 @@ describe('MSAL wiring for the EWS target (no network)', () => {
     const pem = readFileSync(`${dir}/cert.pem`, 'utf8') + readFileSync(`${dir}/key.pem`, 'utf8');
     rmSync(dir, { recursive: true, force: true });
     const idp = new FakeIdentityProvider();
-    const auth = new MsalAuth({ ...common, kind: 'client-credentials', secrets: new MemorySecrets(), certificatePem: pem, networkClient: idp });
-    await auth.headers();
+    const auth = new MsalTokenSource({ ...common, kind: 'client-credentials', secrets: new MemorySecrets(), certificatePem: pem, networkClient: idp });
+    await auth.getToken();
     const post = idp.posts.find((p) => p.url.startsWith(tokenEndpoint));
     expect(post?.body.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
     expect(post?.body.get('client_assertion')?.split('.')).toHaveLength(3);
@@ -109,11 +128,13 @@ describe('MSAL wiring for the EWS target (no network)', () => {
   it('device code: shows the code once, then a new run signs in silently from the keychain cache', async () => {
     const idp = new FakeIdentityProvider();
     const secrets = new MemorySecrets();
-    const shown: string[] = [];
-    const first = new MsalAuth({ ...common, kind: 'device-code', secrets, networkClient: idp, onDeviceCode: (m) => shown.push(m) });
+    const prompter = showingPrompter();
+    const first = new MsalTokenSource({ ...common, kind: 'device-code', secrets, networkClient: idp, prompter, mailbox: 'user@contoso.example' });
     expect(first.appOnly).toBe(false);
-    await first.headers();
-    expect(shown).toEqual(['To sign in, open https://microsoft.com/devicelogin and enter ABCD-EFGH']);
+    await first.getToken();
+    // Through the prompter (a prompt event for CLI and app), never printed by the engine.
+    expect(prompter.shown).toEqual([expect.objectContaining({ kind: 'device-code', userCode: 'ABCD-EFGH', verificationUri: 'https://microsoft.com/devicelogin' })]);
+    expect(prompter.closed).toBe(1);
     const grant = idp.posts.find((p) => p.url.startsWith(tokenEndpoint));
     expect(grant?.body.get('grant_type')).toMatch(/device_code$/);
     expect(grant?.body.get('device_code')).toBe('dc-1');
@@ -121,10 +142,10 @@ describe('MSAL wiring for the EWS target (no network)', () => {
     const cached = JSON.parse(secrets.values.get(`target-token|${cacheAccount('client-1', tenant)}`) ?? '{}') as { RefreshToken?: object };
     expect(Object.keys(cached.RefreshToken ?? {})).toHaveLength(1);
 
-    const second = new MsalAuth({ ...common, kind: 'device-code', secrets, networkClient: idp, onDeviceCode: (m) => shown.push(m) });
+    const second = new MsalTokenSource({ ...common, kind: 'device-code', secrets, networkClient: idp, prompter });
     const posts = idp.posts.length;
-    await second.headers();
-    expect(shown).toHaveLength(1);
+    await second.getToken();
+    expect(prompter.shown).toHaveLength(1);
     expect(idp.posts.length).toBe(posts); // the cached access token was still valid
   });
 
@@ -132,7 +153,37 @@ describe('MSAL wiring for the EWS target (no network)', () => {
     const secrets = new MemorySecrets();
     await secrets.set('target-token', cacheAccount('client-1', tenant), 'eyJ.not-a-cache.sig');
     const idp = new FakeIdentityProvider();
-    const auth = new MsalAuth({ ...common, kind: 'client-credentials', secrets, clientSecret: 'x', networkClient: idp });
-    await expect(auth.headers()).resolves.toHaveProperty('Authorization');
+    const auth = new MsalTokenSource({ ...common, kind: 'client-credentials', secrets, clientSecret: 'x', networkClient: idp });
+    await expect(auth.getToken()).resolves.toMatch(/^ey/);
+  });
+
+  it('device code: a token near expiry is refreshed with the refresh token, silently', async () => {
+    const idp = new FakeIdentityProvider();
+    const prompter = showingPrompter();
+    let now = Date.now();
+    const source = new MsalTokenSource({ ...common, kind: 'device-code', secrets: new MemorySecrets(), networkClient: idp, prompter, now: () => now });
+    const first = await source.getToken();
+    expect(await source.getToken()).toBe(first);
+    now += 57 * 60_000; // 3 minutes left of the hour: inside the 5-minute margin
+    const second = await source.getToken();
+    expect(second).not.toBe(first);
+    expect(idp.posts.at(-1)?.body.get('grant_type')).toBe('refresh_token');
+    expect(prompter.shown).toHaveLength(1); // nobody was asked again
+  });
+
+  it('client credentials: a 401 renews the token with a new grant; concurrent 401s share one', async () => {
+    const idp = new FakeIdentityProvider();
+    const source = new MsalTokenSource({ ...common, kind: 'client-credentials', secrets: new MemorySecrets(), clientSecret: 's', networkClient: idp });
+    const first = await source.getToken();
+    const grants = idp.issued;
+    await Promise.all([source.renew(first), source.renew(first), source.renew(first)]);
+    const second = await source.getToken();
+    expect(claims(second).n).toBeGreaterThan(claims(first).n);
+    expect(idp.issued).toBe(grants + 1);
+  });
+
+  it('device code without anyone to show the code to fails clearly instead of printing it', async () => {
+    const source = new MsalTokenSource({ ...common, kind: 'device-code', secrets: new MemorySecrets(), networkClient: new FakeIdentityProvider() });
+    await expect(source.getToken()).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED', retryable: false });
   });
 });

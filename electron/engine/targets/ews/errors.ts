@@ -11,14 +11,8 @@ export const tooLargeAdvice = (mb: number) =>
   `The item is larger than the mailbox accepts (${mb} MB). Raise the limit with \`Set-Mailbox <mailbox> -MaxReceiveSize 150MB -MaxSendSize 150MB\` ` +
   'and run again with --max-item-mb 150 (Exchange Online allows up to 150 MB).';
 
-/** Retry-After is seconds or an HTTP date. */
-export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
+export { retryAfterMs } from '../exchange/back-off.js';
+export { networkError } from '../exchange/network-errors.js';
 
 const throttleCodes = new Set(['ErrorServerBusy', 'ErrorTooManyObjectsOpened', 'ErrorExceededConnectionCount', 'ErrorExceededSubscriptionCount']);
 const transientCodes = new Set([
@@ -57,18 +51,4 @@ export function errorFromInfo(value: ErrorInfo, cause?: unknown): CloudwardError
   const options: { retryable: boolean; retryAfterMs?: number; cause?: unknown } = { retryable: value.retryable, cause };
   if (value.retryAfterMs !== undefined) options.retryAfterMs = value.retryAfterMs;
   return new CloudwardError(value.code, value.message, options);
-}
-
-/** Errors from the socket layer (node's error codes). */
-export function networkError(error: unknown, url: string): CloudwardError {
-  if (error instanceof CloudwardError) return error;
-  const code = (error as { code?: string } | undefined)?.code ?? '';
-  const message = error instanceof Error ? error.message : String(error);
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) {
-    return new CloudwardError('TARGET_UNREACHABLE', `Cannot reach ${url} (${code})`, { cause: error });
-  }
-  if (code.startsWith('CERT_') || code.includes('SELF_SIGNED') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
-    return new CloudwardError('TARGET_UNREACHABLE', `The server's certificate is not trusted (${code}) at ${url}`, { retryable: false, cause: error });
-  }
-  return new CloudwardError('CONNECTION_LOST', `The connection to ${url} dropped (${code || message})`, { cause: error });
 }

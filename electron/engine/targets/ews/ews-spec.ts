@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { CloudwardError } from '../../../contract/index.js';
 import { splitSpec, type SpecContext, type TargetSpecHandler } from '../../specs/spec.js';
-import { BasicAuth, isAppOnlyToken, NtlmAuth, StaticTokenAuth } from './auth/auth.js';
+import { StaticTokenSource } from '../exchange/auth/token-source.js';
+import { BasicAuth, BearerAuth, NtlmAuth } from './auth/auth.js';
 import { MB } from './capabilities.js';
 import { EwsTarget, type EwsConnection } from './ews-target.js';
 import { HttpTransport } from './transport/http-transport.js';
@@ -59,7 +60,8 @@ async function connect(url: URL, mailbox: string, kind: AuthKind, context: SpecC
     case 'token': {
       const token = await secrets.get('target-token', `ews://${mailbox}@${host}`);
       if (!token) throw new CloudwardError('SECRET_MISSING', `No access token for ${mailbox}: set CLOUDWARD_TARGET_TOKEN or choose another --target-auth`);
-      return { auth: new StaticTokenAuth(token.trim(), isAppOnlyToken(token.trim())), transport: http() };
+      const source = new StaticTokenSource(token, { prompter: context.prompter, account: `ews://${mailbox}@${host}`, mailbox });
+      return { auth: new BearerAuth(source), transport: http() };
     }
     case 'basic':
     case 'ntlm': {
@@ -75,22 +77,22 @@ async function connect(url: URL, mailbox: string, kind: AuthKind, context: SpecC
       const tenant = optionalString(options.tenant) ?? (kind === 'device-code' ? 'organizations' : undefined);
       if (!tenant) throw new CloudwardError('BAD_ARGUMENTS', '--target-auth client-credentials needs --tenant (tenant id or domain)');
       // MSAL is loaded only when asked for: token and password runs do not pay its ~18 MB.
-      const { MsalAuth, readCertificate } = await import('./auth/msal-auth.js');
+      const { MsalTokenSource, ewsScopes, readCertificate } = await import('../exchange/auth/msal-token-source.js');
       const certificate = optionalString(options.clientCertificate);
       const clientSecret = kind === 'client-credentials' && !certificate ? await secrets.get('target-client-secret', `${clientId}@${tenant}`) : undefined;
-      const auth = new MsalAuth({
+      const source = new MsalTokenSource({
         kind,
         clientId,
         tenant,
         secrets,
+        scopes: ewsScopes,
+        mailbox,
+        prompter: context.prompter,
         ...(clientSecret ? { clientSecret } : {}),
         ...(certificate ? { certificatePem: readCertificate(certificate) } : {}),
-        onDeviceCode: (message) => {
-          context.log.info('device code sign-in requested');
-          process.stderr.write(`${message}\n`);
-        },
       });
-      await auth.token();
+      await source.getToken();
+      const auth = new BearerAuth(source);
       return { auth, transport: http() };
     }
   }

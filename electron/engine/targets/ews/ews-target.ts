@@ -1,6 +1,9 @@
 import { CloudwardError, specialFolderNames, type ErrorInfo, type ItemKind, type SpecialFolder } from '../../../contract/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { PreparedItem, SourceFolder } from '../../model/items.js';
+import type { Clock } from '../../pipeline/pacer.js';
+import type { RetryPolicy } from '../../pipeline/retry-policy.js';
+import { withRetry } from '../exchange/retry.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import type { EwsAuth } from './auth/auth.js';
 import { ewsCapabilities, MB, type BudgetOverride } from './capabilities.js';
@@ -8,7 +11,8 @@ import { tooLargeAdvice } from './errors.js';
 import { sourceKeyHash } from './mapping/common.js';
 import { contactXml, distributionListXml } from './mapping/contact.js';
 import { calendarItemXml, occurrenceChanges } from './mapping/event.js';
-import { cleanName, distinguishedFor, folderClassFor } from './mapping/folder-names.js';
+import { cleanName } from '../exchange/folder-names.js';
+import { distinguishedFor, folderClassFor } from './mapping/folder-names.js';
 import { messageXml } from './mapping/mail.js';
 import { taskXml } from './mapping/task.js';
 import { createItems } from './operations/create-item.js';
@@ -20,7 +24,6 @@ import { applyOccurrenceRequest, deleteOccurrencesBody, updateOccurrencesBody } 
 import { EwsClient } from './soap/client.js';
 import { XmlChunks } from './soap/xml.js';
 import type { EwsTransport } from './transport/transport.js';
-import { defaultRetry, withRetry, type RetryOptions } from './retry.js';
 import { checkReadBack, verifyFields } from './verify.js';
 
 export interface EwsConnection {
@@ -37,8 +40,8 @@ export interface EwsTargetOptions {
   maxItemMb?: number;
   requestTimeoutMs?: number;
   budget?: BudgetOverride;
-  /** Retries of the target's own small requests (not item writes). */
-  retry?: Omit<RetryOptions, 'signal'>;
+  /** Retries of the target's own small requests (not item writes): the pipeline's policy and clock unless a test injects its own. */
+  retry?: { policy?: RetryPolicy; clock?: Clock; random?: () => number };
 }
 
 /** A simple FIFO lock: folder creation must not race (two CreateFolder calls for one name). */
@@ -76,7 +79,7 @@ export class EwsTarget implements Target {
   }
 
   private retrying<T>(action: () => Promise<T>, signal: AbortSignal = this.closer.signal): Promise<T> {
-    return withRetry(action, { ...(this.options.retry ?? defaultRetry), signal });
+    return withRetry(action, { ...this.options.retry, signal });
   }
 
   private get maxItemMb(): number {

@@ -2,7 +2,7 @@ import { CloudwardError } from '../../../contract/index.js';
 import type { PreparedItem } from '../../model/items.js';
 import { eventTimes } from './mapping/event.js';
 import { MSGFLAG_UNSENT, PR_MESSAGE_FLAGS } from './mapping/mail.js';
-import { wallClock, formatDate } from './mapping/time-zones.js';
+import { wallClock, formatDate } from '../exchange/time-zones.js';
 import type { ReadItem } from './operations/get-item.js';
 
 export const verifyFields: Record<string, { fields: string[]; extended: string[] }> = {

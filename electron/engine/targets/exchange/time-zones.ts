@@ -1,5 +1,5 @@
-import type { LocalTime } from '../../../formats/time-zones.js';
-import { ianaToWindows, windowsToIana } from '../../../model/windows-time-zones.js';
+import type { LocalTime } from '../../formats/time-zones.js';
+import { ianaToWindows, windowsToIana } from '../../model/windows-time-zones.js';
 
 /** The zone as both ids, or undefined when we cannot name it for Exchange. */
 export function resolveZone(zone: string | undefined): { windows: string; iana: string } | undefined {
@@ -49,4 +49,13 @@ export function utcClock(instant: Date): WallClock {
     minute: instant.getUTCMinutes(),
     second: instant.getUTCSeconds(),
   };
+}
+
+/**
+ * The PC's own zone, for items that carry none (an all-day event without a zone would span two days
+ * if written as UTC midnight to a mailbox in another zone; issue 9 point 12). `override` is for tests.
+ */
+export function localZone(override?: string): { windows: string; iana: string } | undefined {
+  const iana = override ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return resolveZone(iana) ?? (iana === 'UTC' || iana === 'Etc/UTC' ? { windows: 'UTC', iana: 'Etc/UTC' } : undefined);
 }

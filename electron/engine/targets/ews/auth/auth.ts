@@ -1,24 +1,34 @@
+import { StaticTokenSource, type AccessTokenSource, type StaticTokenOptions } from '../../exchange/auth/token-source.js';
+
 /** How one EWS request is authorised. NTLM lives in its transport; the others add a header. */
 export interface EwsAuth {
   readonly kind: 'token' | 'basic' | 'ntlm' | 'device-code' | 'client-credentials';
   /** App-only tokens must name the mailbox in an ExchangeImpersonation header. */
   readonly appOnly: boolean;
   headers(signal?: AbortSignal): Promise<Record<string, string>>;
-  /** After a 401: forget the cached token; true when asking again may help. */
-  invalidate(): Promise<boolean>;
+  /**
+   * After a 401 to a request sent with `sent` headers: true when a new credential is ready and one
+   * more try may help; false when there is nothing to renew. Throws (TOKEN_EXPIRED,
+   * TARGET_AUTH_FAILED) when the token source gave up.
+   */
+  renew(sent: Record<string, string>, signal?: AbortSignal): Promise<boolean>;
 }
 
-export class StaticTokenAuth implements EwsAuth {
-  readonly kind = 'token' as const;
-  constructor(
-    private readonly token: string,
-    readonly appOnly = false,
-  ) {}
-  async headers(): Promise<Record<string, string>> {
-    return { Authorization: `Bearer ${this.token}` };
+/** Bearer tokens from the shared token source (script token, device code, client credentials). */
+export class BearerAuth implements EwsAuth {
+  readonly kind: AccessTokenSource['kind'];
+  constructor(private readonly source: AccessTokenSource) {
+    this.kind = source.kind;
   }
-  async invalidate(): Promise<boolean> {
-    return false;
+  get appOnly(): boolean {
+    return this.source.appOnly;
+  }
+  async headers(signal?: AbortSignal): Promise<Record<string, string>> {
+    return { Authorization: `Bearer ${await this.source.getToken(signal)}` };
+  }
+  async renew(sent: Record<string, string>, signal?: AbortSignal): Promise<boolean> {
+    await this.source.renew((sent.Authorization ?? '').replace(/^Bearer /, ''), signal);
+    return true;
   }
 }
 
@@ -32,7 +42,7 @@ export class BasicAuth implements EwsAuth {
   async headers(): Promise<Record<string, string>> {
     return { Authorization: this.value };
   }
-  async invalidate(): Promise<boolean> {
+  async renew(): Promise<boolean> {
     return false;
   }
 }
@@ -43,19 +53,14 @@ export class NtlmAuth implements EwsAuth {
   async headers(): Promise<Record<string, string>> {
     return {};
   }
-  async invalidate(): Promise<boolean> {
+  async renew(): Promise<boolean> {
     return false;
   }
 }
 
-/** An app-only token's `roles` claim or `idtyp=app` marks it; such tokens need impersonation (ews-graph.md §3.3). */
-export function isAppOnlyToken(token: string): boolean {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return false;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { idtyp?: string; roles?: unknown; scp?: unknown };
-    return claims.idtyp === 'app' || (claims.roles !== undefined && claims.scp === undefined);
-  } catch {
-    return false;
+/** A fixed bearer token (tests, benches, scripts): the shared StaticTokenSource behind BearerAuth. */
+export class StaticTokenAuth extends BearerAuth {
+  constructor(token: string, options: Partial<StaticTokenOptions> = {}) {
+    super(new StaticTokenSource(token, { account: options.account ?? 'ews', mailbox: options.mailbox ?? 'the target mailbox', ...options }));
   }
 }

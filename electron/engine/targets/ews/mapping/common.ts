@@ -1,23 +1,10 @@
-import { createHash } from 'node:crypto';
-
+import { ewsSourceKeyFieldUri, ewsSourceKeyProperty, sourceKeyHash, sourceKeyPropertyName } from '../../exchange/source-key.js';
 import { el, escapeAttr, escapeText, utcDateTime } from '../soap/xml.js';
 
-/**
- * Our own named property, set on every item we create, carrying a hash of the source key. After a
- * crash, FindItem on it tells which items already reached Exchange (reconcile), so a resume never
- * writes one twice. PublicStrings keeps it readable by any MAPI client.
- */
-export const sourceKeyPropertyName = 'CloudwardSourceKey';
-
-export function sourceKeyHash(mailbox: string, sourceKey: string): string {
-  return createHash('sha256').update(`${mailbox.toLowerCase()}\n${sourceKey}`).digest('hex');
-}
-
-export const sourceKeyFieldUri = `<t:ExtendedFieldURI DistinguishedPropertySetId="PublicStrings" PropertyName="${sourceKeyPropertyName}" PropertyType="String"/>`;
-
-export function sourceKeyProperty(hash: string): string {
-  return `<t:ExtendedProperty>${sourceKeyFieldUri}<t:Value>${hash}</t:Value></t:ExtendedProperty>`;
-}
+// The source-key property is defined once for EWS and Graph (exchange/source-key.ts).
+export { sourceKeyHash, sourceKeyPropertyName };
+export const sourceKeyFieldUri = ewsSourceKeyFieldUri;
+export const sourceKeyProperty = ewsSourceKeyProperty;
 
 export type PropertyType = 'Integer' | 'SystemTime' | 'String' | 'Boolean';
 

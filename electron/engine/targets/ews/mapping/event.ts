@@ -2,7 +2,7 @@ import type { Attendee, BusyStatus, CalendarEvent, EventException } from '../../
 import { el, escapeAttr, utcDateTime } from '../soap/xml.js';
 import { body, categories, importance, sensitivity, sourceKeyProperty } from './common.js';
 import { instanceIndex, recurrenceXml } from './recurrence.js';
-import { formatDate, formatLocal, resolveZone, utcClock, wallClock, type WallClock } from './time-zones.js';
+import { formatDate, formatLocal, resolveZone, utcClock, wallClock, type WallClock } from '../../exchange/time-zones.js';
 
 const busy: Record<BusyStatus, string> = { free: 'Free', tentative: 'Tentative', busy: 'Busy', oof: 'OOF', workingElsewhere: 'WorkingElsewhere' };
 

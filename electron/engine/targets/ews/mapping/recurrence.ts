@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 
 import type { Recurrence, Weekday } from '../../../../contract/index.js';
 import { el } from '../soap/xml.js';
-import { formatDate, type WallClock } from './time-zones.js';
+import { formatDate, type WallClock } from '../../exchange/time-zones.js';
 
 const dayNames: Record<Weekday, string> = {
   SU: 'Sunday',

@@ -2,7 +2,7 @@ import type { Task } from '../../../../contract/index.js';
 import { el, utcDateTime } from '../soap/xml.js';
 import { body, categories, importance, sourceKeyProperty } from './common.js';
 import { recurrenceXml } from './recurrence.js';
-import { utcClock } from './time-zones.js';
+import { utcClock } from '../../exchange/time-zones.js';
 
 const statuses: Record<Task['status'], string> = {
   notStarted: 'NotStarted',

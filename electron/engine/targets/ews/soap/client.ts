@@ -38,17 +38,22 @@ export class EwsClient {
     return this.interpret(operation, answer.status, answer.headers, answer.body);
   }
 
-  /** Posts a complete envelope with our headers; one more try after a 401 when the auth can refresh. */
+  /**
+   * Posts a complete envelope with our headers. After a 401 the auth renews its token (MSAL
+   * silently; a script's token by asking the person while this mailbox waits) and the request goes
+   * once more; a second 401 with a fresh token is a real refusal.
+   */
   async send(operation: string, request: XmlChunks, signal: AbortSignal): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt += 1) {
+      const auth = await this.auth.headers(signal);
       const headers = {
-        ...(await this.auth.headers(signal)),
+        ...auth,
         'User-Agent': userAgent,
         'X-AnchorMailbox': this.options.mailbox,
         SOAPAction: `"http://schemas.microsoft.com/exchange/services/2006/messages/${operation}"`,
       };
       const answer = await this.transport.post(request, { signal, timeoutMs: this.timeoutFor(request.bytes), headers });
-      if (answer.status === 401 && attempt === 1 && (await this.auth.invalidate())) continue;
+      if (answer.status === 401 && attempt <= 2 && (await this.auth.renew(auth, signal))) continue;
       return answer;
     }
   }

@@ -1,11 +1,7 @@
+import type { HttpAnswer } from '../../exchange/http-transport.js';
 import type { XmlChunks } from '../soap/xml.js';
 
-export interface HttpAnswer {
-  status: number;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  body: string;
-}
+export type { HttpAnswer };
 
 export interface PostOptions {
   signal: AbortSignal;
