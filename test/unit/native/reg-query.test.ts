@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { createDryRunHost, parseRegQuery } from '../../../native/index.js';
+import { parseRegQuery, parseRegQueryTree } from '../../../native/index.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
 
 if (!hasFixtures) console.warn(`reg-query: skipping fixture tests, ${fixturesDir} is missing`);
@@ -30,16 +30,29 @@ describe('parseRegQuery', () => {
   });
 });
 
-describe('createDryRunHost', () => {
-  it('records what would run, in order, and changes nothing', async () => {
-    const host = createDryRunHost();
-    expect(host.live).toBe(false);
-    const result = await host.runCommand('cscript', ['//nologo', 'ospp.vbs', '/dstatus']);
-    await host.readRegistry('HKCU\\Software\\Microsoft\\Office\\16.0\\Common\\Licensing\\LicensingNext');
-    expect(result).toEqual({ exitCode: 0, stdout: '', stderr: '' });
-    expect(host.plan.steps).toEqual([
-      { kind: 'command', program: 'cscript', args: ['//nologo', 'ospp.vbs', '/dstatus'] },
-      { kind: 'registry-read', key: 'HKCU\\Software\\Microsoft\\Office\\16.0\\Common\\Licensing\\LicensingNext' },
+describe('parseRegQueryTree', () => {
+  it('reads `reg query /s`: every key header with its own values, in the short hive form', () => {
+    const text = [
+      '',
+      'HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Common\\Identity',
+      '    Version    REG_DWORD    0x1',
+      '',
+      'HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Common\\Identity\\Identities\\abc_ADAL',
+      '    EmailAddress    REG_SZ    ann@contoso.com',
+      '    FriendlyName    REG_SZ    Ann  Example',
+      '',
+      'Fin de la recherche : 2 correspondance(s) trouvée(s).',
+      '',
+    ].join('\r\n');
+    expect(parseRegQueryTree(text)).toEqual([
+      { key: 'HKCU\\Software\\Microsoft\\Office\\16.0\\Common\\Identity', values: [{ name: 'Version', type: 'REG_DWORD', data: '0x1' }] },
+      {
+        key: 'HKCU\\Software\\Microsoft\\Office\\16.0\\Common\\Identity\\Identities\\abc_ADAL',
+        values: [
+          { name: 'EmailAddress', type: 'REG_SZ', data: 'ann@contoso.com' },
+          { name: 'FriendlyName', type: 'REG_SZ', data: 'Ann  Example' },
+        ],
+      },
     ]);
   });
 });
