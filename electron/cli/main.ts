@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { CloudwardError, toCloudwardError } from '../contract/index.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { autocompleteCommand, autocompleteUsage } from './commands/autocomplete.js';
@@ -8,6 +6,7 @@ import { pstCommand, pstUsage } from './commands/pst-inspect.js';
 import { reportCommand, reportUsage } from './commands/report.js';
 import { statusCommand, statusUsage } from './commands/status.js';
 import { exitCodeForError, exitCodes } from './exit-codes.js';
+import { appVersion } from './version.js';
 
 const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   migrate: migrateCommand,
@@ -33,14 +32,6 @@ Exit codes: 0 done, 1 done with skipped or failed items, 2 bad arguments, 3 sour
 4 target unreachable, 5 failed, 130 interrupted.
 `;
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Runs one command line; returns the exit code. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -50,7 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return command === undefined ? exitCodes.badArguments : exitCodes.ok;
   }
   if (command === '--version' || command === 'version') {
-    io.stdout.write(`cloudward ${version()}\n`);
+    io.stdout.write(`cloudward ${appVersion()}\n`);
     return exitCodes.ok;
   }
   const run = commands[command];

@@ -1,20 +1,17 @@
 import { resolve } from 'node:path';
 
-import { CloudwardError, type JobEvent } from '../../contract/index.js';
-import { Ledger } from '../../engine/ledger/ledger.js';
+import { CloudwardError, type ErrorInfo, type JobSpec, type ServiceEvent, type SummaryEvent } from '../../contract/index.js';
 import { createLogger } from '../../engine/log/logger.js';
-import { runJob } from '../../engine/pipeline/run-job.js';
-import type { MailboxPlan } from '../../engine/pipeline/job-types.js';
-import { LayeredSecrets } from '../../engine/secrets/layered-secrets.js';
 import { KeytarKeychain } from '../../engine/secrets/keytar-keychain.js';
-import { resolveSource, resolveTarget } from '../../engine/specs/registry.js';
-import { normalizeSpec, type SpecContext, type SpecOptions } from '../../engine/specs/spec.js';
 import { parse, positiveInteger, requireOption } from '../args.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectory, defaultLedger } from '../data-paths.js';
 import { exitCodeForOutcome, exitCodes } from '../exit-codes.js';
-import { terminalPrompt } from '../prompt.js';
+import { inProcessClient } from '../service-client.js';
+import { createServiceHost } from '../service-host.js';
 import { formatBytes, formatDuration, TerminalProgress } from '../terminal-progress.js';
+import { terminalPrompts } from '../terminal-prompts.js';
+import { appVersion } from '../version.js';
 
 export const migrateUsage =
   'cloudward migrate --source SPEC --target SPEC [--ledger FILE] [--json] [--batch users.csv] [--parallel N]\n' +
@@ -42,13 +39,21 @@ const options = {
   log: { type: 'string' },
 } as const;
 
+/** Events a --json line carries: the job's own, and prompts (answered or declined by this process). */
+const jsonEventTypes = new Set<ServiceEvent['type']>(['progress', 'item', 'mailbox', 'wait', 'summary', 'prompt', 'prompt-closed']);
+
+/**
+ * A thin client of the job service, in-process: the spec goes in through the same contract the desktop
+ * app and the browser host use, events come back to the terminal (or as --json lines), and prompts are
+ * answered here. The engine itself never touches the terminal.
+ */
 export async function migrateCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, options);
   const sourceSpec = requireOption(values.source, '--source');
   const targetSpec = requireOption(values.target, '--target');
   const parallel = positiveInteger(values.parallel, '--parallel', 4);
-  const specOptions: SpecOptions = {};
-  const copy = (from: keyof typeof values, to: keyof SpecOptions): void => {
+  const specOptions: Record<string, string | number> = {};
+  const copy = (from: keyof typeof values, to: string): void => {
     const value = values[from];
     if (typeof value === 'string') specOptions[to] = value;
   };
@@ -59,93 +64,94 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   copy('target-auth', 'targetAuth');
   copy('tenant', 'tenant');
   copy('client-id', 'clientId');
-  if (values['max-item-mb'] !== undefined) specOptions.maxItemMb = positiveInteger(values['max-item-mb'], '--max-item-mb', 35);
+  if (values['max-item-mb'] !== undefined) specOptions['maxItemMb'] = positiveInteger(values['max-item-mb'], '--max-item-mb', 35);
+  const spec: JobSpec = {
+    source: sourceSpec,
+    target: targetSpec,
+    options: specOptions,
+    parallel,
+    verify: !values['no-verify'],
+    ...(values.batch !== undefined ? { batchCsv: values.batch } : {}),
+    ...(values['remove-passwords'] ? { removePasswords: true } : {}),
+  };
 
   const log = createLogger(values.log ?? resolve(dataDirectory(io.environment), 'logs', 'cloudward.log'), 'info', (problem) => io.stderr.write(`cloudward: ${problem}\n`));
-  const secrets = new LayeredSecrets({ keychain: new KeytarKeychain(), environment: io.environment, prompt: values.json ? undefined : terminalPrompt() });
-  const context: SpecContext = { secrets, log, options: specOptions };
-  const source = await resolveSource(sourceSpec);
-  const target = await resolveTarget(targetSpec);
-
-  let plans: MailboxPlan[];
-  let jobSource: string;
-  let badRows: { line: number; reason: string }[] = [];
-  let cleanup: () => Promise<void> = async () => undefined;
-  if (values.batch !== undefined) {
-    // Loaded only for batches: it brings the IMAP stack, which other jobs need not pay for.
-    const { planBatch } = await import('./batch-plans.js');
-    const batch = await planBatch(values.batch, sourceSpec, target, context, io);
-    plans = batch.plans;
-    badRows = batch.errors;
-    cleanup = values['remove-passwords'] ? batch.removePasswords : cleanup;
-    jobSource = `batch:${resolve(values.batch)}|${sourceSpec}`;
-    if (plans.length === 0) throw new CloudwardError('BAD_ARGUMENTS', `${values.batch} has no usable rows`);
-  } else {
-    jobSource = normalizeSpec(sourceSpec);
-    plans = [
-      {
-        label: specOptions.targetMailbox ?? source.rest,
-        source: jobSource,
-        target: normalizeSpec(targetSpec),
-        createSource: () => source.handler.create(source.rest, context),
-        createTarget: () => target.handler.create(target.rest, context),
-      },
-    ];
-  }
-
   const ledgerFile = values.ledger ?? defaultLedger(io.environment);
-  const ledger = Ledger.open(ledgerFile);
-  const controller = new AbortController();
+  const host = createServiceHost({ ledgerFile, environment: io.environment, host: 'cli', version: appVersion(), keychain: new KeytarKeychain(), log });
+  const client = inProcessClient(host.dispatch);
+  const json = values.json === true;
+  const terminal = !json && io.stderr.isTTY ? new TerminalProgress(io.stderr) : undefined;
+  const interactive = !json && process.stdin.isTTY === true && io.stderr.isTTY === true;
+  const prompts = terminalPrompts(io, interactive, async (answer) => {
+    await client.request('prompt:answer', answer);
+  });
+
+  let summary: SummaryEvent | undefined;
+  const mailboxErrors: { mailbox: string; error: ErrorInfo }[] = [];
+  let finished: () => void = () => undefined;
+  const done = new Promise<void>((resolveDone) => (finished = resolveDone));
+  const unsubscribe = host.subscribe(
+    (event) => {
+      if (json && jsonEventTypes.has(event.type)) io.stdout.write(JSON.stringify(event) + '\n');
+      if (event.type === 'prompt') prompts(event);
+      else if (event.type === 'job-state' && event.state === 'finished') finished();
+      else if (event.type === 'mailbox' && event.phase === 'failed' && event.error) mailboxErrors.push({ mailbox: event.mailbox, error: event.error });
+      else if (event.type === 'summary') summary = event;
+      if (!json && event.type !== 'prompt' && event.type !== 'prompt-closed' && event.type !== 'job-state' && event.type !== 'item-summary') terminal?.handle(event as Parameters<TerminalProgress['handle']>[0]);
+    },
+    { items: true },
+  );
+
+  let jobId: number | undefined;
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts++;
     // The ledger is committed item by item: a second Ctrl+C may leave at once without losing anything.
     if (interrupts > 1) process.exit(exitCodes.interrupted);
-    controller.abort(new CloudwardError('CANCELLED', 'Interrupted'));
+    if (jobId !== undefined) void client.request('job:cancel', { jobId }).catch(() => undefined);
+    else void host.close();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const terminal = !values.json && io.stderr.isTTY ? new TerminalProgress(io.stderr) : undefined;
-  const emit = (event: JobEvent): void => {
-    if (values.json) io.stdout.write(JSON.stringify(event) + '\n');
-    else terminal?.handle(event);
-  };
-  for (const row of badRows) {
-    if (values.json) io.stdout.write(JSON.stringify({ type: 'batch-row', line: row.line, error: row.reason }) + '\n');
-    else io.stderr.write(`${values.batch}: line ${row.line}: ${row.reason}\n`);
-  }
   try {
-    const result = await runJob({
-      ledger,
-      source: jobSource,
-      target: normalizeSpec(targetSpec),
-      mailboxes: plans,
-      parallelMailboxes: parallel,
-      signal: controller.signal,
-      onEvent: emit,
-      log,
-      verify: !values['no-verify'],
-    });
-    terminal?.end();
-    const { summary, mailboxErrors } = result;
-    if (!values.json) {
-      for (const entry of mailboxErrors) {
-        if (!terminal) io.stderr.write(`cloudward: ${plans.length > 1 ? `${entry.mailbox}: ` : ''}${entry.error.message}\n`);
+    let badRows: { line: number; reason: string }[] = [];
+    let started: { jobId: number };
+    if (values.batch !== undefined) {
+      // A batch is planned first, so refused CSV rows are listed before anything moves.
+      const plan = await client.request('job:plan', spec);
+      badRows = plan.badRows;
+      for (const row of badRows) {
+        if (json) io.stdout.write(JSON.stringify({ type: 'batch-row', line: row.line, error: row.reason }) + '\n');
+        else io.stderr.write(`${values.batch}: line ${row.line}: ${row.reason}\n`);
       }
-      const rate = summary.seconds > 0 ? summary.bytesDone / summary.seconds : 0;
+      started = await client.request('job:start', { planId: plan.planId });
+    } else {
+      started = await client.request('job:start', { spec });
+    }
+    jobId = started.jobId;
+    if (interrupts > 0) await client.request('job:cancel', { jobId });
+    await done;
+    terminal?.end();
+    if (!summary) throw new CloudwardError('INTERNAL', 'The job ended without a summary');
+    const result = summary;
+    if (!json) {
+      for (const entry of mailboxErrors) {
+        if (!terminal) io.stderr.write(`cloudward: ${result.mailboxes > 1 ? `${entry.mailbox}: ` : ''}${entry.error.message}\n`);
+      }
+      const rate = result.seconds > 0 ? result.bytesDone / result.seconds : 0;
       io.stdout.write(
-        `${summary.outcome === 'interrupted' ? 'Interrupted' : summary.outcome === 'failed' ? 'Stopped' : 'Finished'}: ${summary.itemsDone} done, ${summary.itemsSkipped} skipped, ${summary.itemsFailed} failed` +
-          `${summary.itemsPending > 0 ? `, ${summary.itemsPending} not finished` : ''} in ${formatDuration(summary.seconds)} (${formatBytes(rate)}/s).` +
+        `${result.outcome === 'interrupted' ? 'Interrupted' : result.outcome === 'failed' ? 'Stopped' : 'Finished'}: ${result.itemsDone} done, ${result.itemsSkipped} skipped, ${result.itemsFailed} failed` +
+          `${result.itemsPending > 0 ? `, ${result.itemsPending} not finished` : ''} in ${formatDuration(result.seconds)} (${formatBytes(rate)}/s).` +
           ` Report: cloudward report --ledger ${ledgerFile} --format html --out report.html\n`,
       );
     }
-    await cleanup();
-    const code = exitCodeForOutcome(summary.outcome, mailboxErrors, plans.length);
+    const code = exitCodeForOutcome(result.outcome, mailboxErrors, result.mailboxes);
     return code === exitCodes.ok && badRows.length > 0 ? exitCodes.withIssues : code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    ledger.close();
+    unsubscribe();
+    await host.close();
     log.flush();
   }
 }

@@ -10,6 +10,16 @@ export interface JobRow {
   source: string;
   target: string;
   created_at: number;
+  /** The job's non-secret spec (JSON), so it can be resumed after a restart. */
+  spec: string | null;
+  source_identity: string | null;
+  target_identity: string | null;
+}
+
+/** What identifies a job or mailbox beyond its spec strings (see README, "Mailbox identity"). */
+export interface Identity {
+  readonly source: string;
+  readonly target: string;
 }
 export interface MailboxRow {
   id: number;
@@ -22,6 +32,8 @@ export interface MailboxRow {
   reason: string | null;
   source_total: number | null;
   note: string | null;
+  source_identity: string | null;
+  target_identity: string | null;
 }
 export interface FolderRow {
   id: number;
@@ -176,22 +188,61 @@ export class Ledger {
 
   // ---- jobs, runs, mailboxes -------------------------------------------------------------------
 
-  findOrCreateJob(source: string, target: string): JobRow {
+  /**
+   * The job for this pair. With an identity, a job known by the same identity continues even when its
+   * spec strings changed (the PST moved to another drive, the EWS URL changed, ews: became graph:); its
+   * spec strings are then brought up to date.
+   */
+  findOrCreateJob(source: string, target: string, identity?: Identity): JobRow {
     return this.transaction(() => {
-      const found = this.db
-        .prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE source = ? AND target = ?')
-        .get(source, target);
-      if (found) return found;
+      const byIdentity = identity
+        ? this.db
+            .prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE source_identity = ? AND target_identity = ? ORDER BY id LIMIT 1')
+            .get(identity.source, identity.target)
+        : undefined;
+      const found = byIdentity ?? this.db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE source = ? AND target = ?').get(source, target);
+      if (found) {
+        if (identity && (found.source !== source || found.target !== target || found.source_identity !== identity.source || found.target_identity !== identity.target)) {
+          const clash = this.db.prepare<[string, string, number], { id: number }>('SELECT id FROM jobs WHERE source = ? AND target = ? AND id <> ?').get(source, target, found.id);
+          // Another job already holds these spec strings: keep the old ones rather than break UNIQUE.
+          if (!clash) this.db.prepare('UPDATE jobs SET source = ?, target = ? WHERE id = ?').run(source, target, found.id);
+          this.db.prepare('UPDATE jobs SET source_identity = ?, target_identity = ? WHERE id = ?').run(identity.source, identity.target, found.id);
+          return this.db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?').get(found.id) as JobRow;
+        }
+        return found;
+      }
       return this.db
-        .prepare<[string, string, number], JobRow>(
-          'INSERT INTO jobs (source, target, created_at) VALUES (?, ?, ?) RETURNING *',
+        .prepare<[string, string, number, string | null, string | null], JobRow>(
+          'INSERT INTO jobs (source, target, created_at, source_identity, target_identity) VALUES (?, ?, ?, ?, ?) RETURNING *',
         )
-        .get(source, target, Date.now()) as JobRow;
+        .get(source, target, Date.now(), identity?.source ?? null, identity?.target ?? null) as JobRow;
     });
+  }
+
+  job(jobId: number): JobRow | undefined {
+    return this.db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?').get(jobId);
+  }
+
+  /** Stores the job's non-secret spec (JSON) so the job can be resumed after a restart. */
+  setJobSpec(jobId: number, spec: string): void {
+    this.db.prepare('UPDATE jobs SET spec = ? WHERE id = ?').run(spec, jobId);
   }
 
   jobs(): JobRow[] {
     return this.db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id').all();
+  }
+
+  mailbox(mailboxId: number): MailboxRow | undefined {
+    return this.db.prepare<[number], MailboxRow>('SELECT * FROM mailboxes WHERE id = ?').get(mailboxId);
+  }
+
+  /** Runs begun and never finished: the process died (power cut, kill) while the job ran. */
+  lastRun(jobId: number): { id: number; started_at: number; finished_at: number | null; outcome: string | null } | undefined {
+    return this.db
+      .prepare<[number], { id: number; started_at: number; finished_at: number | null; outcome: string | null }>(
+        'SELECT id, started_at, finished_at, outcome FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(jobId);
   }
 
   startRun(jobId: number): number {
@@ -215,19 +266,35 @@ export class Ledger {
       .all(jobId);
   }
 
-  findOrCreateMailbox(jobId: number, label: string, source: string, target: string): MailboxRow {
+  /** Like findOrCreateJob: a mailbox known by its identity continues under new spec strings. */
+  findOrCreateMailbox(jobId: number, label: string, source: string, target: string, identity?: Identity): MailboxRow {
     return this.transaction(() => {
-      const found = this.db
-        .prepare<[number, string, string], MailboxRow>(
-          'SELECT * FROM mailboxes WHERE job_id = ? AND source = ? AND target = ?',
-        )
-        .get(jobId, source, target);
-      if (found) return found;
+      const byIdentity = identity
+        ? this.db
+            .prepare<[number, string, string], MailboxRow>(
+              'SELECT * FROM mailboxes WHERE job_id = ? AND source_identity = ? AND target_identity = ? ORDER BY id LIMIT 1',
+            )
+            .get(jobId, identity.source, identity.target)
+        : undefined;
+      const found =
+        byIdentity ??
+        this.db.prepare<[number, string, string], MailboxRow>('SELECT * FROM mailboxes WHERE job_id = ? AND source = ? AND target = ?').get(jobId, source, target);
+      if (found) {
+        if (identity && (found.source !== source || found.target !== target || found.source_identity !== identity.source || found.target_identity !== identity.target)) {
+          const clash = this.db
+            .prepare<[number, string, string, number], { id: number }>('SELECT id FROM mailboxes WHERE job_id = ? AND source = ? AND target = ? AND id <> ?')
+            .get(jobId, source, target, found.id);
+          if (!clash) this.db.prepare('UPDATE mailboxes SET source = ?, target = ? WHERE id = ?').run(source, target, found.id);
+          this.db.prepare('UPDATE mailboxes SET source_identity = ?, target_identity = ? WHERE id = ?').run(identity.source, identity.target, found.id);
+          return this.db.prepare<[number], MailboxRow>('SELECT * FROM mailboxes WHERE id = ?').get(found.id) as MailboxRow;
+        }
+        return found;
+      }
       return this.db
-        .prepare<[number, string, string, string], MailboxRow>(
-          'INSERT INTO mailboxes (job_id, label, source, target) VALUES (?, ?, ?, ?) RETURNING *',
+        .prepare<[number, string, string, string, string | null, string | null], MailboxRow>(
+          'INSERT INTO mailboxes (job_id, label, source, target, source_identity, target_identity) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
         )
-        .get(jobId, label, source, target) as MailboxRow;
+        .get(jobId, label, source, target, identity?.source ?? null, identity?.target ?? null) as MailboxRow;
     });
   }
 
@@ -376,6 +443,31 @@ export class Ledger {
       else counts.pending += row.n;
     }
     return counts;
+  }
+
+  /** Items settled done per time bucket (ms since the epoch, bucket start), for a throughput chart. */
+  throughput(mailboxId: number, bucketMs: number): { at: number; items: number; bytes: number }[] {
+    return this.db
+      .prepare<[number, number, number], { at: number; items: number; bytes: number }>(
+        `SELECT (updated_at / ?) * ? AS at, COUNT(*) AS items, COALESCE(SUM(size), 0) AS bytes
+           FROM items WHERE mailbox_id = ? AND state = 'done' GROUP BY 1 ORDER BY 1`,
+      )
+      .all(bucketMs, bucketMs, mailboxId);
+  }
+
+  /** Skipped or failed items of a mailbox, a page at a time, with the total. */
+  issues(mailboxId: number, state: 'skipped' | 'failed' | undefined, offset: number, limit: number): { rows: (ItemRow & { folder_path: string })[]; total: number } {
+    const where = state ? 'i.state = @state' : "i.state IN ('skipped', 'failed')";
+    const rows = this.db
+      .prepare<{ mailboxId: number; state: string | null; offset: number; limit: number }, ItemRow & { folder_path: string }>(
+        `SELECT i.*, f.source_path AS folder_path FROM items i JOIN folders f ON f.id = i.folder_id
+           WHERE i.mailbox_id = @mailboxId AND ${where} ORDER BY i.id LIMIT @limit OFFSET @offset`,
+      )
+      .all({ mailboxId, state: state ?? null, offset, limit });
+    const total = this.db
+      .prepare<{ mailboxId: number; state: string | null }, { n: number }>(`SELECT COUNT(*) AS n FROM items i WHERE i.mailbox_id = @mailboxId AND ${where}`)
+      .get({ mailboxId, state: state ?? null });
+    return { rows, total: total?.n ?? 0 };
   }
 
   // ---- checkpoints -----------------------------------------------------------------------------

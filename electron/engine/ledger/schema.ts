@@ -97,4 +97,17 @@ export const migrations: readonly string[] = [
     UNIQUE (run_id, check_id)
   );
   `,
+  // 3: the job service. A job's non-secret spec (JSON) so it can be resumed after a restart; what identifies a
+  // job and a mailbox beyond its spec strings (a PST's own record key, a target's mailbox and kind of store),
+  // so a moved file or a changed endpoint continues the same rows; settle times for throughput charts.
+  `
+  ALTER TABLE jobs ADD COLUMN spec TEXT;
+  ALTER TABLE jobs ADD COLUMN source_identity TEXT;
+  ALTER TABLE jobs ADD COLUMN target_identity TEXT;
+  ALTER TABLE mailboxes ADD COLUMN source_identity TEXT;
+  ALTER TABLE mailboxes ADD COLUMN target_identity TEXT;
+  CREATE INDEX jobs_identity ON jobs (source_identity, target_identity);
+  CREATE INDEX mailboxes_identity ON mailboxes (job_id, source_identity, target_identity);
+  CREATE INDEX items_settled ON items (mailbox_id, state, updated_at);
+  `,
 ];

@@ -1,5 +1,5 @@
 import type { JobEvent } from '../../contract/index.js';
-import type { Ledger } from '../ledger/ledger.js';
+import type { Identity, Ledger } from '../ledger/ledger.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../sources/source.js';
 import type { Target } from '../targets/target.js';
@@ -12,6 +12,8 @@ export interface MailboxPlan {
   readonly label: string;
   readonly source: string;
   readonly target: string;
+  /** What this mailbox is beyond its spec strings: the same identity continues the same ledger rows. */
+  readonly identity?: Identity;
   createSource(): Source;
   createTarget(): Target;
 }
@@ -21,6 +23,8 @@ export interface JobOptions {
   /** The job's identity in the ledger: the same pair resumes the same job. */
   readonly source: string;
   readonly target: string;
+  /** A job known by the same identity continues even when its spec strings changed. */
+  readonly identity?: Identity;
   readonly mailboxes: readonly MailboxPlan[];
   /** Mailboxes migrated at once; each keeps its own budget. Default 4. */
   readonly parallelMailboxes?: number;

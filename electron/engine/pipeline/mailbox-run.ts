@@ -117,7 +117,7 @@ export class MailboxRun {
   /** Runs to the end; returns the error that stopped this mailbox, if one did. */
   async run(): Promise<CloudwardError | undefined> {
     const { ledger } = this.host;
-    const row = ledger.findOrCreateMailbox(this.host.jobId, this.plan.label, this.plan.source, this.plan.target);
+    const row = ledger.findOrCreateMailbox(this.host.jobId, this.plan.label, this.plan.source, this.plan.target, this.plan.identity);
     this.mailboxId = row.id;
     this.progress.mailboxId = row.id;
     this.progress.state = 'running';

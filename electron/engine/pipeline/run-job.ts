@@ -9,13 +9,17 @@ import {
 } from '../../contract/index.js';
 import { createLogger } from '../log/logger.js';
 import { Gate } from './gate.js';
-import type { JobOptions } from './job-types.js';
+import type { JobOptions, MailboxPlan } from './job-types.js';
 import { type MailboxHost, MailboxRun } from './mailbox-run.js';
 import { realClock } from './pacer.js';
 import { Throttle } from './progress-meter.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 
 export type { JobOptions, MailboxPlan } from './job-types.js';
+
+function emptyFigures(): ProgressFigures {
+  return { itemsDone: 0, itemsSkipped: 0, itemsFailed: 0, itemsTotal: undefined, bytesDone: 0, itemsPerSecond: 0, bytesPerSecond: 0, etaSeconds: undefined };
+}
 
 export interface JobResult {
   summary: SummaryEvent;
@@ -33,13 +37,16 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const clock = options.clock ?? realClock;
   const log = options.log ?? createLogger();
   const emit = (event: JobEvent): void => options.onEvent?.(event);
-  const job = ledger.findOrCreateJob(options.source, options.target);
+  const job = ledger.findOrCreateJob(options.source, options.target, options.identity);
   const runId = ledger.startRun(job.id);
-  const started = clock.now();
+  const startedAt = clock.now();
   const gate = options.gate ?? new Gate();
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
   const runs: MailboxRun[] = [];
+  // Every mailbox has its ledger row from the start, so progress lists queued ones with their real ids.
+  const rows = options.mailboxes.map((plan) => ledger.findOrCreateMailbox(job.id, plan.label, plan.source, plan.target, plan.identity));
+  const started = new Set<MailboxPlan>();
 
   const progress = new Throttle(options.progressIntervalMs ?? 100, () => {
     for (const run of runs) run.refreshRates();
@@ -69,7 +76,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       const settled = totals.itemsDone + totals.itemsSkipped + totals.itemsFailed;
       totals.etaSeconds = Math.max(0, (totals.itemsTotal - settled) / totals.itemsPerSecond);
     }
-    emit({ type: 'progress', jobId: job.id, totals, mailboxes: runs.map((run) => ({ ...run.progress })), paused: gate.paused });
+    const queued = options.mailboxes.flatMap((plan, index) =>
+      started.has(plan)
+        ? []
+        : [{ ...emptyFigures(), mailboxId: rows[index]?.id ?? 0, mailbox: plan.label, state: signal.aborted ? ('cancelled' as const) : ('queued' as const) }],
+    );
+    emit({ type: 'progress', jobId: job.id, totals, mailboxes: [...runs.map((run) => ({ ...run.progress })), ...queued], paused: gate.paused });
   });
 
   const verifiedKinds = new Set<ItemKind>();
@@ -99,7 +111,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     for (let plan = queue.shift(); plan && !signal.aborted; plan = queue.shift()) {
       const run = new MailboxRun(host, plan, signal);
       runs.push(run);
-      emit({ type: 'mailbox', jobId: job.id, mailboxId: 0, mailbox: plan.label, phase: 'started' });
+      started.add(plan);
+      const mailboxId = rows[options.mailboxes.indexOf(plan)]?.id ?? 0;
+      emit({ type: 'mailbox', jobId: job.id, mailboxId, mailbox: plan.label, phase: 'started' });
       const error = await run.run();
       if (error) mailboxErrors.push({ mailbox: plan.label, error: error.toInfo() });
       emit({
@@ -140,7 +154,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     itemsFailed: counts.failed,
     itemsPending: counts.pending,
     bytesDone,
-    seconds: (clock.now() - started) / 1000,
+    seconds: (clock.now() - startedAt) / 1000,
     outcome,
   };
   emit(summary);

@@ -1,4 +1,5 @@
 import { CloudwardError } from '../../contract/index.js';
+import type { Prompter } from '../prompts/prompter.js';
 import type { Keychain, SecretProvider, SecretRole } from './secret-provider.js';
 
 export const keychainService = 'Cloudward';
@@ -15,6 +16,10 @@ export interface LayeredSecretsOptions {
   environment?: NodeJS.ProcessEnv;
   /** Asks a person; undefined when nobody is there (no terminal, CI). */
   prompt?: ((question: string) => Promise<string | undefined>) | undefined;
+  /** Asks through the job service (a 'secret' prompt event); preferred over `prompt`. */
+  prompter?: Prompter | undefined;
+  /** Which job asks, for the prompt event. */
+  jobId?: number | undefined;
 }
 
 /**
@@ -40,6 +45,22 @@ export class LayeredSecrets implements SecretProvider {
     const name = environmentNames[role];
     const fromEnvironment = name ? (this.options.environment ?? process.env)[name] : undefined;
     if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+    if (this.options.prompter) {
+      const label = `${role.replace('-', ' ')} for ${account}`;
+      const answer = await this.options.prompter.ask(
+        { kind: 'secret', role, account, label, canRemember: this.options.keychain !== undefined },
+        this.options.jobId === undefined ? {} : { jobId: this.options.jobId },
+      );
+      if (!answer.cancelled && answer.value !== undefined && answer.value !== '') {
+        if (answer.remember && this.options.keychain) {
+          await this.options.keychain.set(keychainService, `${role}:${account}`, answer.value).catch((error: unknown) => {
+            this.keychainProblem = (error as Error).message;
+          });
+        }
+        return answer.value;
+      }
+      return undefined;
+    }
     if (this.options.prompt) {
       const label = role.replace('-', ' ');
       const answer = await this.options.prompt(`${label} for ${account}: `);

@@ -1,10 +1,10 @@
 import { CloudwardError } from '../../contract/index.js';
-import type { MailboxPlan } from '../../engine/pipeline/job-types.js';
-import { batchRowSourceSpec, readMigrationCsv } from '../../engine/sources/imap/batch-csv.js';
-import { imapPasswordAccount, imapSourceSpec } from '../../engine/sources/imap/imap-spec.js';
-import type { SecretProvider } from '../../engine/secrets/secret-provider.js';
-import { normalizeSpec, type SpecContext, type TargetSpecHandler } from '../../engine/specs/spec.js';
-import type { CliIo } from '../cli-io.js';
+import type { MailboxPlan } from '../pipeline/job-types.js';
+import { batchRowSourceSpec, readMigrationCsv } from '../sources/imap/batch-csv.js';
+import { imapPasswordAccount, imapSourceSpec } from '../sources/imap/imap-spec.js';
+import type { SecretProvider } from '../secrets/secret-provider.js';
+import { normalizeSpec, type SpecContext, type TargetSpecHandler } from '../specs/spec.js';
+import { mailboxIdentity } from './mailbox-identity.js';
 
 /**
  * A secret provider that holds a batch's passwords for this run when the keychain cannot: they stay in
@@ -39,7 +39,6 @@ export async function planBatch(
   sourceSpec: string,
   target: { handler: TargetSpecHandler; rest: string },
   context: SpecContext,
-  _io: CliIo,
 ): Promise<{ plans: MailboxPlan[]; errors: { line: number; reason: string }[]; removePasswords: () => Promise<void> }> {
   if (!/^imaps?:\/\//i.test(sourceSpec)) throw new CloudwardError('BAD_ARGUMENTS', '--batch takes an IMAP source: --source imaps://HOST[:PORT]');
   const csv = await readMigrationCsv(csvFile);
@@ -58,6 +57,7 @@ export async function planBatch(
       label: row.emailAddress,
       source: spec,
       target: `${normalizeSpec(target.rest)}#${row.emailAddress}`,
+      identity: await mailboxIdentity(spec, target.rest, row.emailAddress),
       createSource: () => imapSourceSpec.create(spec, rowContext),
       createTarget: () => target.handler.create(target.rest, batchContext, row.emailAddress),
     });

@@ -1,0 +1,152 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { envelopeVersion, type ServiceEvent, type ServiceRequest, type ServiceResponse, type ServiceCommand } from '../../../electron/contract/index.js';
+import { createServiceHost, type ServiceHost } from '../../../electron/cli/service-host.js';
+import { Ledger } from '../../../electron/engine/ledger/ledger.js';
+import { writeEmlCorpus } from '../../support/generate-mail.js';
+
+const hosts: ServiceHost[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+});
+
+function open(ledgerFile: string): ServiceHost {
+  const host = createServiceHost({ ledgerFile, environment: {}, host: 'cli', version: '0.0.0-test', summaryMs: 20 });
+  hosts.push(host);
+  return host;
+}
+
+let nextId = 1;
+async function call<C extends ServiceCommand>(host: ServiceHost, command: C, payload: ServiceRequest<C>): Promise<ServiceResponse<C>> {
+  const reply = await host.dispatch({ v: envelopeVersion, kind: 'request', id: nextId++, command, payload });
+  if (!reply.result.ok) throw new Error(`${reply.result.error.code}: ${reply.result.error.message}`);
+  return reply.result.value as ServiceResponse<C>;
+}
+
+function untilFinished(host: ServiceHost, jobId: () => number | undefined): Promise<ServiceEvent[]> {
+  const seen: ServiceEvent[] = [];
+  return new Promise((resolve) => {
+    const stop = host.subscribe((event) => {
+      seen.push(event);
+      if (event.type === 'job-state' && event.state === 'finished' && (jobId() === undefined || event.jobId === jobId())) {
+        stop();
+        resolve(seen);
+      }
+    });
+  });
+}
+
+function corpus(count: number): { work: string; source: string; target: string; ledger: string } {
+  const work = mkdtempSync(join(tmpdir(), 'cw-svc-'));
+  writeEmlCorpus(join(work, 'in'), count, 7, ['Inbox', 'Projects/Roof']);
+  return { work, source: `eml:${join(work, 'in')}`, target: `dir:${join(work, 'out')}`, ledger: join(work, 'ledger.sqlite') };
+}
+
+describe('job service', () => {
+  it('lists no jobs, and creates no ledger, before anything ran', async () => {
+    const { ledger } = corpus(1);
+    const host = open(ledger);
+    expect(await call(host, 'jobs:list', {})).toEqual({ jobs: [] });
+    expect(existsSync(ledger)).toBe(false);
+    expect((await call(host, 'app:info', {})).host).toBe('cli');
+  });
+
+  it('refuses a request outside the contract with IPC_INVALID_REQUEST, and never throws', async () => {
+    const host = open(corpus(1).ledger);
+    const bad = await host.dispatch({ v: envelopeVersion, kind: 'request', id: 9, command: 'job:status', payload: { jobId: 'one' } });
+    expect(bad).toMatchObject({ kind: 'reply', id: 9, result: { ok: false, error: { code: 'IPC_INVALID_REQUEST' } } });
+    const unknown = await host.dispatch({ v: envelopeVersion, kind: 'request', id: 10, command: 'no:such', payload: {} });
+    expect(unknown).toMatchObject({ result: { ok: false, error: { code: 'IPC_INVALID_REQUEST' } } });
+    const junk = await host.dispatch('not an envelope');
+    expect(junk).toMatchObject({ kind: 'reply', result: { ok: false } });
+    const missing = await host.dispatch({ v: envelopeVersion, kind: 'request', id: 11, command: 'job:status', payload: { jobId: 42 } });
+    expect(missing).toMatchObject({ result: { ok: false, error: { code: 'JOB_NOT_FOUND' } } });
+  });
+
+  it('plans (counting the source), starts, and rebuilds the same view from the ledger in a new service', async () => {
+    const files = corpus(30);
+    const host = open(files.ledger);
+    const plan = await call(host, 'job:plan', { source: files.source, target: files.target });
+    expect(plan.mailboxes).toHaveLength(1);
+    expect(plan.totals.items).toBe(30);
+    expect(plan.totals.settled).toBe(0);
+    expect(existsSync(join(files.work, 'out'))).toBe(false);
+
+    const finished = untilFinished(host, () => undefined);
+    const summaries: ServiceEvent[] = [];
+    host.subscribe((event) => summaries.push(event));
+    const { jobId } = await call(host, 'job:start', { planId: plan.planId });
+    const events = await finished;
+    const summary = events.find((event) => event.type === 'summary');
+    expect(summary).toMatchObject({ itemsDone: 30, outcome: 'complete' });
+    // A window gets item summaries, never one event per item.
+    expect(summaries.some((event) => event.type === 'item')).toBe(false);
+    const folded = summaries.filter((event) => event.type === 'item-summary');
+    expect(folded.reduce((sum, event) => sum + (event.type === 'item-summary' ? event.done : 0), 0)).toBe(30);
+    const started = events.find((event) => event.type === 'mailbox' && event.phase === 'started');
+    expect(started && 'mailboxId' in started ? started.mailboxId : 0).toBeGreaterThan(0);
+
+    const status = await call(host, 'job:status', { jobId });
+    expect(status.job).toMatchObject({ state: 'finished', done: 30, resumable: true, lastOutcome: 'complete' });
+    expect(status.mailboxes[0]).toMatchObject({ done: 30, state: 'finished' });
+
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+    const again = open(files.ledger);
+    expect((await call(again, 'jobs:list', {})).jobs).toEqual([status.job]);
+    const mailboxId = status.mailboxes[0]?.id ?? 0;
+    const detail = await call(again, 'mailbox:status', { mailboxId });
+    expect(detail.folders.map((folder) => folder.source.join('/')).sort()).toEqual(['Inbox', 'Projects/Roof']);
+    expect(detail.folders.reduce((sum, folder) => sum + folder.done, 0)).toBe(30);
+    const throughput = await call(again, 'mailbox:throughput', { mailboxId, bucketSeconds: 3600 });
+    expect(throughput.points.reduce((sum, point) => sum + point.items, 0)).toBe(30);
+    const report = await call(again, 'job:report', { jobId, format: 'csv' });
+    expect(report.mediaType).toBe('text/csv');
+    // A second plan of the same job says what is settled already.
+    const replan = await call(again, 'job:plan', { source: files.source, target: files.target });
+    expect(replan).toMatchObject({ jobId, totals: { settled: 30 } });
+  });
+
+  it('lists a job whose last run never finished as interrupted, and resumes it from its stored spec', async () => {
+    const files = corpus(12);
+    const host = open(files.ledger);
+    const finished = untilFinished(host, () => undefined);
+    const { jobId } = await call(host, 'job:start', { spec: { source: files.source, target: files.target } });
+    await finished;
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+    // The PC shut down during a second run: a run row with no end.
+    const ledger = Ledger.open(files.ledger);
+    ledger.startRun(jobId);
+    ledger.close();
+
+    const after = open(files.ledger);
+    const [listed] = (await call(after, 'jobs:list', {})).jobs;
+    expect(listed).toMatchObject({ id: jobId, state: 'interrupted', resumable: true });
+    const resumed = untilFinished(after, () => jobId);
+    expect(await call(after, 'job:resume', { jobId })).toEqual({ jobId });
+    const events = await resumed;
+    expect(events.find((event) => event.type === 'summary')).toMatchObject({ itemsDone: 12, outcome: 'complete' });
+    expect((await call(after, 'jobs:list', {})).jobs[0]).toMatchObject({ state: 'finished' });
+    expect(readdirSync(join(files.work, 'out', 'Inbox')).filter((name) => name.endsWith('.eml')).length).toBeGreaterThan(0);
+  });
+
+  it('asks through prompt events and takes the answer through prompt:answer', async () => {
+    const host = open(corpus(1).ledger);
+    const prompts: ServiceEvent[] = [];
+    host.subscribe((event) => prompts.push(event));
+    const asked = host.jobs.prompter.ask({ kind: 'confirm', title: 'Remove?', message: '14 items' }, { jobId: 3 });
+    const open_ = await call(host, 'prompts:open', {});
+    expect(open_.prompts).toHaveLength(1);
+    const promptId = open_.prompts[0]?.promptId ?? '';
+    await call(host, 'prompt:answer', { promptId });
+    expect(await asked).toEqual({ promptId });
+    expect(prompts.map((event) => event.type)).toEqual(['prompt', 'prompt-closed']);
+    expect((await call(host, 'prompts:open', {})).prompts).toEqual([]);
+    const twice = await host.dispatch({ v: envelopeVersion, kind: 'request', id: 99, command: 'prompt:answer', payload: { promptId } });
+    expect(twice).toMatchObject({ result: { ok: false, error: { code: 'JOB_NOT_FOUND' } } });
+  });
+});
