@@ -13,7 +13,7 @@ say() { printf 'cloudward setup: %s\n' "$*" >&2; }
 
 packages=(libsecret-1-dev python3 make g++)
 if [[ $mode == test ]]; then
-  packages+=(dbus gnome-keyring dovecot-imapd pst-utils pff-tools chromium openssl)
+  packages+=(dbus gnome-keyring dovecot-imapd pst-utils pff-tools chromium openssl dnsmasq-base)
 fi
 
 missing=()

@@ -3,10 +3,10 @@ import {
   CloudwardError,
   discoveryCommands,
   handoverCommands,
-  preflightCommands,
   type ServiceEvent,
   type ServiceHandlers,
 } from '../contract/index.js';
+import { createPreflightHandlers } from '../engine/preflight/preflight-handlers.js';
 import { createDispatcher, createJobService, type Dispatcher, type JobService, type JobServiceOptions, type ServiceListener, type SubscribeOptions } from '../engine/service/index.js';
 
 export type ServiceHostOptions = JobServiceOptions;
@@ -45,7 +45,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     ...jobs.handlers,
     // Rooms: ONE spread line each, replacing that room's `unserved(...)` line, e.g.
     //   ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter }),
-    ...unserved(preflightCommands, 'preflight'),
+    ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log }),
     ...unserved(handoverCommands, 'handover'),
     ...unserved(autocompleteCommands, 'autocomplete'),
     ...unserved(discoveryCommands, 'discovery'),

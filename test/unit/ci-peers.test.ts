@@ -14,6 +14,7 @@ const peers: [string, string][] = [
   ['pffexport (pff-tools)', '/usr/bin/pffexport'],
   ['GNOME Keyring', '/usr/bin/gnome-keyring-daemon'],
   ['dbus-run-session', '/usr/bin/dbus-run-session'],
+  ['dnsmasq (dnsmasq-base)', '/usr/sbin/dnsmasq'],
 ];
 
 describe.runIf(process.env['CI'] === 'true')('CI has every real test peer', () => {

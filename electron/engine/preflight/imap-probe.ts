@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+
+import { CloudwardError, type PreflightFinding, toCloudwardError } from '../../contract/index.js';
+import { imapAccount, parseImapSpec } from '../sources/imap/imap-address.js';
+import { toImapError } from '../sources/imap/imap-errors.js';
+import { check, type PreflightProbe } from './probe.js';
+
+/*
+ * Exchange Online takes at most 150 MB per 5 minutes per mailbox through Graph and EWS alike, about 1.8 GB an hour
+ * (shared/docs/field-notes.md §3 "Graph per mailbox" and "EWS per mailbox"; ews-graph.md "150 MB/5 min per mailbox
+ * caps a single mailbox at ≈1.8 GB/hour"; learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+ * Speed comes from mailboxes in parallel, so the figure is per mailbox.
+ */
+export const ingestionBytesPerHour = (150 * 1024 * 1024 * 60) / 5;
+/** Microsoft 365 Business plans' mailbox size (Exchange Online limits, "Mailbox storage limits"). */
+export const businessMailboxQuotaBytes = 50 * 1024 ** 3;
+/** Longer than this and the move needs planning around it (start early, run the incremental pass at cutover). */
+const longMoveHours = 24;
+
+const loginCheck = check('source', 'source.imap.login', 'IMAP source: sign-in');
+const capabilityCheck = check('source', 'source.imap.capabilities', 'IMAP source: server capabilities');
+const folderCheck = check('source', 'source.imap.folders', 'IMAP source: folders');
+const sizeCheck = check('source', 'source.imap.size', 'IMAP source: total size');
+const durationCheck = check('source', 'source.imap.duration', 'IMAP source: time to move at Exchange Online’s ingestion ceiling');
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1024)} KB`;
+}
+
+export function moveHours(bytes: number): number {
+  return bytes / ingestionBytesPerHour;
+}
+
+export const imapProbe: PreflightProbe = {
+  area: 'source',
+  checks: [loginCheck, capabilityCheck, folderCheck, sizeCheck, durationCheck],
+  async run({ request, secrets }) {
+    const spec = /^imaps?:\/\//i.test(request.imap ?? '') ? (request.imap ?? '') : `imaps://${request.imap ?? ''}`;
+    const address = parseImapSpec(spec);
+    const account = imapAccount(address);
+    const where = `${address.host}:${address.port}`;
+    const skipRest = (why: string): PreflightFinding[] => [capabilityCheck, folderCheck, sizeCheck, durationCheck].map((builder) => builder.skip([why]));
+    const password = await secrets.get('source-password', account);
+    if (password === undefined) {
+      return [loginCheck.fail([`no password for ${account}`], `Store the password in the keychain (account "source-password:${account}") or set CLOUDWARD_SOURCE_PASSWORD, then run the preflight again.`), ...skipRest('not signed in')];
+    }
+    const { ImapFlow } = await import('imapflow');
+    const client = new ImapFlow({
+      host: address.host,
+      port: address.port,
+      secure: address.secure,
+      doSTARTTLS: address.secure ? undefined : true,
+      auth: { user: address.user, pass: password },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 60_000,
+      tls: request.caFile === undefined ? {} : { ca: await readFile(request.caFile) },
+      clientInfo: { name: 'Cloudward' },
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      client.close();
+      const cause = toImapError(error, `${address.scheme}://${where}`);
+      const fix =
+        cause.code === 'SOURCE_AUTH_FAILED'
+          ? `Check the user name and password of ${address.user} (keychain account "source-password:${account}"); some servers need an app password.`
+          : /certificate/i.test(cause.message)
+            ? 'The server’s certificate is not trusted: fix it, or give the file that holds it (--ca FILE) if it is the server’s own.'
+            : `Check the host name and port, and that this PC can reach ${where}.`;
+      return [loginCheck.fail([`${cause.code}: ${cause.message}`], fix), ...skipRest('not signed in')];
+    }
+    try {
+      const findings: PreflightFinding[] = [loginCheck.pass([`signed in to ${where} as ${address.user} (${address.secure ? 'TLS' : 'STARTTLS'})`])];
+      const capabilities = [...client.capabilities.keys()].map((name) => name.toUpperCase()).sort();
+      const capabilityEvidence = [`CAPABILITY ${capabilities.join(' ')}`];
+      if (!capabilities.includes('IMAP4REV1') && !capabilities.includes('IMAP4REV2')) {
+        findings.push(capabilityCheck.fail(capabilityEvidence, 'The server does not say it speaks IMAP4rev1; export the mail another way (PST or .eml).'));
+      } else if (!capabilities.includes('SPECIAL-USE') && !capabilities.includes('XLIST')) {
+        findings.push(capabilityCheck.warn([...capabilityEvidence, 'no SPECIAL-USE: Sent, Trash and Junk are recognised by name only'], 'Check in the migration preview that Sent, Deleted and Junk folders were recognised; rename any that were not.'));
+      } else findings.push(capabilityCheck.pass(capabilityEvidence));
+
+      const statusSize = capabilities.includes('STATUS=SIZE') || capabilities.includes('IMAP4REV2');
+      const folders = (await client.list()).filter((folder) => !folder.flags.has('\\Noselect') && !folder.flags.has('\\NonExistent'));
+      let total = 0;
+      let messages = 0;
+      const lines: string[] = [];
+      const unreadable: string[] = [];
+      for (const folder of folders) {
+        try {
+          const answer = await client.status(folder.path, { messages: true, ...(statusSize ? { size: true } : {}) });
+          if (answer === false) throw new CloudwardError('SOURCE_UNREADABLE', 'STATUS was refused');
+          const status = answer;
+          let size = status.size;
+          if (size === undefined && (status.messages ?? 0) > 0) size = await sumSizes(client, folder.path);
+          total += size ?? 0;
+          messages += status.messages ?? 0;
+          lines.push(`${folder.path}: ${status.messages ?? 0} messages, ${formatBytes(size ?? 0)}`);
+        } catch (error) {
+          unreadable.push(`${folder.path}: ${toImapError(error, folder.path).message}`);
+        }
+      }
+      const folderEvidence = [`${folders.length} folders, ${messages} messages`, ...lines.slice(0, 100), ...unreadable];
+      if (folders.length === 0) findings.push(folderCheck.fail(folderEvidence, 'The account shows no folders: check that it is the right mailbox (an admin login may need --admin-user).'));
+      else if (unreadable.length > 0) findings.push(folderCheck.warn(folderEvidence, 'Some folders could not be opened: check their permissions on the server before the move, or they will be missing.'));
+      else findings.push(folderCheck.pass(folderEvidence));
+
+      const how = statusSize ? 'STATUS (SIZE)' : 'the sum of every message’s RFC822.SIZE (the server has no STATUS=SIZE)';
+      const sizeEvidence = [`${formatBytes(total)} (${total} bytes) in ${messages} messages, from ${how}`];
+      if (total > businessMailboxQuotaBytes) {
+        findings.push(sizeCheck.warn([...sizeEvidence, 'larger than the 50 GB mailbox of Microsoft 365 Business plans'], 'Give this user a plan with a 100 GB mailbox (E3/E5) or an online archive, or clean up before the move.'));
+      } else findings.push(sizeCheck.pass(sizeEvidence));
+
+      const hours = moveHours(total);
+      const durationEvidence = [`${formatBytes(total)} at 150 MB per 5 minutes (≈1.8 GB an hour per mailbox, Exchange Online’s limit for Graph and EWS) ≈ ${hours < 1 ? `${Math.ceil(hours * 60)} minutes` : `${hours.toFixed(1)} hours`}`];
+      if (hours > longMoveHours) {
+        findings.push(durationCheck.warn(durationEvidence, 'Start this mailbox days before the cutover and run it again on the day: the second run only moves what is new.'));
+      } else findings.push(durationCheck.pass(durationEvidence));
+      return findings;
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  },
+};
+
+async function sumSizes(client: import('imapflow').ImapFlow, path: string): Promise<number> {
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    let total = 0;
+    for await (const message of client.fetch('1:*', { size: true })) total += message.size ?? 0;
+    return total;
+  } catch (error) {
+    throw error instanceof CloudwardError ? error : toCloudwardError(error, 'SOURCE_UNREADABLE');
+  } finally {
+    lock.release();
+  }
+}
