@@ -15,6 +15,7 @@ export const sourceSpecs: readonly LazyHandler<SourceSpecHandler>[] = [
   { schemes: ['eml', 'maildir'], load: async () => (await import('../sources/eml/eml-spec.js')).emlSourceSpec },
   { schemes: ['pst'], load: async () => (await import('../sources/pst/pst-spec.js')).pstSourceSpec },
   { schemes: ['imap', 'imaps'], load: async () => (await import('../sources/imap/imap-spec.js')).imapSourceSpec },
+  { schemes: ['nk2'], load: async () => (await import('../sources/nk2/nk2-spec.js')).nk2SourceSpec },
 ];
 export const targetSpecs: readonly LazyHandler<TargetSpecHandler>[] = [
   { schemes: ['dir'], load: async () => (await import('../targets/dir/dir-spec.js')).dirTargetSpec },

@@ -67,6 +67,6 @@ export function splitSpec(spec: string): { scheme: string; rest: string } | unde
 /** File-like specs are made absolute, so the same job is found again from another working directory. */
 export function normalizeSpec(spec: string): string {
   const parts = splitSpec(spec);
-  if (!parts || parts.rest.startsWith('//') || !['eml', 'maildir', 'dir', 'pst', 'ost'].includes(parts.scheme)) return spec;
+  if (!parts || parts.rest.startsWith('//') || !['eml', 'maildir', 'dir', 'pst', 'ost', 'nk2'].includes(parts.scheme)) return spec;
   return `${parts.scheme}:${parts.rest.split(',').map((path) => resolve(path.trim())).join(',')}`;
 }

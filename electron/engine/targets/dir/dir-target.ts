@@ -3,8 +3,9 @@ import { join } from 'node:path';
 
 import { CloudwardError } from '../../../contract/index.js';
 import { renderTypedItem } from '../../formats/render-item.js';
-import type { PreparedItem, SourceFolder } from '../../model/items.js';
+import type { AutocompleteItem, PreparedItem, SourceFolder } from '../../model/items.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
+import { DirAutocomplete } from './autocomplete-files.js';
 import { itemFileName, safeName, shortHash } from './file-names.js';
 import { Manifest, type ManifestEntry, writeAtomically } from './manifest.js';
 
@@ -28,10 +29,12 @@ export class DirTarget implements Target {
   /** Lower-cased target path → the source path that claimed it: case-insensitive file systems merge the rest. */
   private readonly claimed = new Map<string, string>();
   private opened = false;
+  private readonly autocomplete: DirAutocomplete;
 
   constructor(private readonly root: string) {
     this.label = `dir:${root}`;
     this.manifest = new Manifest(root);
+    this.autocomplete = new DirAutocomplete(root);
   }
 
   async open(): Promise<void> {
@@ -94,7 +97,32 @@ export class DirTarget implements Target {
       }),
     );
     await this.manifest.record(entries);
+    await this.mergeAutocomplete(batch, outcomes);
     return outcomes;
+  }
+
+  /** Autocomplete entries also go into the folder's list (autocomplete.dat, .csv); an entry is done only once it is there. */
+  private async mergeAutocomplete(batch: readonly PreparedItem[], outcomes: ItemOutcome[]): Promise<void> {
+    const byFolder = new Map<string, { folder: readonly string[]; indexes: number[] }>();
+    batch.forEach((prepared, index) => {
+      if (prepared.item.kind !== 'autocomplete' || !outcomes[index]?.ok) return;
+      const key = prepared.targetFolder.path.join('/');
+      const group = byFolder.get(key) ?? { folder: prepared.targetFolder.path, indexes: [] };
+      group.indexes.push(index);
+      byFolder.set(key, group);
+    });
+    for (const { folder, indexes } of byFolder.values()) {
+      try {
+        await this.autocomplete.add(folder, indexes.map((index) => (batch[index]!.item as AutocompleteItem).entry));
+      } catch (error) {
+        const message = `Cannot update the autocomplete list in ${folder.join('/')}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+        for (const index of indexes) outcomes[index] = { ok: false, error: { code: 'TARGET_FAILED', message, retryable: false, item: batch[index]!.item.key } };
+      }
+    }
+  }
+
+  async finishMailbox(): Promise<{ notes: string[] }> {
+    return { notes: await this.autocomplete.notes() };
   }
 
   async reconcile(items: readonly PreparedItem[]): Promise<(string | undefined)[]> {

@@ -20,7 +20,7 @@ export function pacedWindow(serverWindowMs: number): number {
   return Math.round(serverWindowMs * 1.01 + 250);
 }
 
-export const ewsKinds: readonly ItemKind[] = ['mail', 'contact', 'distlist', 'event', 'task'];
+export const ewsKinds: readonly ItemKind[] = ['mail', 'contact', 'distlist', 'event', 'task', 'autocomplete'];
 
 export interface BudgetOverride {
   /** Server budget in request bytes per window (Exchange Online: 150 MB per 5 minutes). */

@@ -6,6 +6,7 @@ import type { RetryPolicy } from '../../pipeline/retry-policy.js';
 import { withRetry } from '../exchange/retry.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import type { EwsAuth } from './auth/auth.js';
+import { EwsAutocompleteList } from './autocomplete-list.js';
 import { ewsCapabilities, MB, type BudgetOverride } from './capabilities.js';
 import { tooLargeAdvice } from './errors.js';
 import { sourceKeyHash } from './mapping/common.js';
@@ -72,6 +73,8 @@ export class EwsTarget implements Target {
   private readonly closer = new AbortController();
   /** Item keys whose CreateItem may or may not have been committed. */
   private readonly uncertain = new Set<string>();
+  /** The mailbox's autocomplete list, once an autocomplete item arrives. */
+  private autocomplete: EwsAutocompleteList | undefined;
 
   constructor(private readonly options: EwsTargetOptions) {
     this.label = `ews:${options.mailbox}@${new URL(options.url).host}`;
@@ -173,6 +176,12 @@ export class EwsTarget implements Target {
     const client = this.ready();
     const outcomes: (ItemOutcome | undefined)[] = batch.map(() => undefined);
     await this.settleUncertain(batch, outcomes);
+    const entries = batch.flatMap((prepared, index) => (prepared.item.kind === 'autocomplete' ? [{ index, key: prepared.item.key, entry: prepared.item.entry }] : []));
+    if (entries.length > 0) {
+      this.autocomplete ??= new EwsAutocompleteList(() => this.ready(), this.options.mailbox, (action, s) => this.retrying(action, s));
+      const results = await this.autocomplete.add(entries, signal);
+      entries.forEach(({ index }, position) => (outcomes[index] = results[position]));
+    }
     const groups = new Map<string, { index: number; xml: XmlChunks }[]>();
     batch.forEach((prepared, index) => {
       if (outcomes[index]) return;
@@ -307,6 +316,11 @@ export class EwsTarget implements Target {
     const client = this.ready();
     const read = await this.retrying(() => getItem(client, targetId, shape.fields, shape.extended, this.closer.signal));
     checkReadBack(item, read);
+  }
+
+  /** Autocomplete entries were merged batch by batch; this reads the list back and says how many reached it. */
+  async finishMailbox(signal: AbortSignal): Promise<{ notes: string[] }> {
+    return this.autocomplete ? this.autocomplete.finish(signal) : { notes: [] };
   }
 
   async close(): Promise<void> {
