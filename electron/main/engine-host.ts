@@ -1,30 +1,29 @@
 import { utilityProcess, type UtilityProcess } from 'electron';
 
-import { CloudwardError, isErrorCode, type IpcResult } from '../contract/index.js';
-
-/**
- * Messages to and from electron/cli/utility-entry.ts. Main may not import that room, so the shapes
- * are repeated there; both sides check `type` before trusting a message.
- */
-interface EngineRequestMessage {
-  type: 'request';
-  id: number;
-  command: string;
-  request: unknown;
-}
-type EngineMessage =
-  | { type: 'reply'; id: number; result: IpcResult<unknown> }
-  | { type: 'event'; event: unknown };
+import {
+  envelopeVersion,
+  eventEnvelopeSchema,
+  parseEvent,
+  replyEnvelopeSchema,
+  type RequestEnvelope,
+  type ServiceEvent,
+  type ServiceResult,
+} from '../contract/index.js';
 
 interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
+  resolve: (result: ServiceResult) => void;
   timer: NodeJS.Timeout;
 }
 
+function failure(code: 'TIMEOUT' | 'INTERNAL', message: string): ServiceResult {
+  return { ok: false, error: { code, message, retryable: code === 'TIMEOUT' } };
+}
+
 /**
- * Runs the engine (SQLite, protocols, long jobs) in an Electron utility process, so the window's
- * main process never blocks on it. The process starts on first use and again after it dies.
+ * Runs the engine (SQLite, protocols, long jobs) in an Electron utility process
+ * (electron/cli/utility-entry.ts), so the window's main process never blocks on it. Both directions
+ * carry the contract's envelopes; a message that is not one is dropped. The process starts on first
+ * use and again after it dies. Never rejects: every outcome is a ServiceResult.
  */
 export class EngineHost {
   private child: UtilityProcess | undefined;
@@ -33,22 +32,28 @@ export class EngineHost {
 
   constructor(
     private readonly entry: string,
-    private readonly onEvent: (event: unknown) => void,
-    private readonly timeoutMs = 60_000,
+    private readonly onEvent: (event: ServiceEvent) => void,
+    // A plan reads whole PSTs and IMAP folder lists: minutes are legitimate, hours are not.
+    private readonly timeoutMs = 15 * 60_000,
   ) {}
 
-  request(command: string, request: unknown): Promise<unknown> {
+  request(command: string, payload: unknown): Promise<ServiceResult> {
     const child = this.ensureChild();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new CloudwardError('TIMEOUT', `The engine did not answer ${command} within ${this.timeoutMs / 1000} s.`));
+        resolve(failure('TIMEOUT', `The engine did not answer ${command} within ${Math.round(this.timeoutMs / 1000)} s.`));
       }, this.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      const message: EngineRequestMessage = { type: 'request', id, command, request };
-      child.postMessage(message);
+      this.pending.set(id, { resolve, timer });
+      const envelope: RequestEnvelope = { v: envelopeVersion, kind: 'request', id, command, payload };
+      child.postMessage(envelope);
     });
+  }
+
+  /** Starts the engine now, so its events (jobs still running, open prompts) reach the window early. */
+  start(): void {
+    this.ensureChild();
   }
 
   stop(): void {
@@ -59,34 +64,38 @@ export class EngineHost {
   private ensureChild(): UtilityProcess {
     if (this.child !== undefined) return this.child;
     const child = utilityProcess.fork(this.entry, [], { serviceName: 'Cloudward engine', stdio: 'inherit' });
-    child.on('message', (message: EngineMessage) => this.receive(message));
+    child.on('message', (message: unknown) => this.receive(message));
     child.on('exit', (code) => {
       if (this.child === child) this.child = undefined;
-      this.failAll(new CloudwardError('INTERNAL', `The engine process stopped (exit code ${code}).`));
+      this.failAll(`The engine process stopped (exit code ${code}).`);
     });
     this.child = child;
     return child;
   }
 
-  private receive(message: EngineMessage): void {
-    if (message?.type === 'event') {
-      this.onEvent(message.event);
+  private receive(message: unknown): void {
+    const event = eventEnvelopeSchema.safeParse(message);
+    if (event.success) {
+      try {
+        this.onEvent(parseEvent(event.data.event));
+      } catch {
+        // An event outside the contract never reaches the window.
+      }
       return;
     }
-    if (message?.type !== 'reply') return;
-    const pending = this.pending.get(message.id);
+    const reply = replyEnvelopeSchema.safeParse(message);
+    if (!reply.success) return;
+    const pending = this.pending.get(reply.data.id);
     if (pending === undefined) return;
-    this.pending.delete(message.id);
+    this.pending.delete(reply.data.id);
     clearTimeout(pending.timer);
-    const { result } = message;
-    if (result.ok) pending.resolve(result.value);
-    else pending.reject(new CloudwardError(isErrorCode(result.error.code) ? result.error.code : 'INTERNAL', result.error.message));
+    pending.resolve(reply.data.result);
   }
 
-  private failAll(error: Error): void {
+  private failAll(message: string): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(error);
+      pending.resolve(failure('INTERNAL', message));
       this.pending.delete(id);
     }
   }

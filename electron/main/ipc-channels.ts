@@ -1,6 +1,7 @@
 /**
  * Channel names shared with the preload. The sandboxed preload cannot import at runtime, so it
- * repeats these two literals; test/unit/main/preload-bridge.test.ts keeps both sides equal.
+ * repeats these literals; test/unit/main/preload-bridge.test.ts keeps both sides equal.
  */
-export const invokeChannel = 'cloudward:invoke';
-export const jobEventChannel = 'job:event';
+export const requestChannel = 'cloudward:request';
+export const eventChannel = 'cloudward:event';
+export const savePdfChannel = 'cloudward:save-pdf';

@@ -2,22 +2,19 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 
 import {
   type ErrorCode,
-  ipcCommands,
-  isErrorCode,
-  isIpcCommand,
-  type IpcCommand,
-  type IpcRequest,
-  type IpcResponse,
-  type IpcResult,
+  isServiceCommand,
+  parseRequest,
+  parseResponse,
+  toCloudwardError,
+  type ServiceResult,
 } from '../contract/index.js';
 import { isAppUrl } from './app-origin.js';
-import { invokeChannel } from './ipc-channels.js';
+import { requestChannel, savePdfChannel } from './ipc-channels.js';
 
-export type CommandHandlers = {
-  [C in IpcCommand]: (request: IpcRequest<C>) => Promise<IpcResponse<C>>;
-};
+/** Sends a validated request on to the engine; never rejects. */
+export type ForwardRequest = (command: string, payload: unknown) => Promise<ServiceResult>;
+export type SavePdf = (contents: WebContents, html: string, fileName: string) => Promise<{ saved: boolean }>;
 
-/** Not in the error catalogue on purpose: no legitimate UI ever sees it, so no user text is needed. */
 export const senderRejectedCode: ErrorCode = 'IPC_SENDER_REJECTED';
 
 /**
@@ -33,51 +30,72 @@ export function isTrustedSender(event: IpcMainInvokeEvent, trusted: WebContents 
   return isAppUrl(frame.url);
 }
 
-function failure(code: ErrorCode, message: string): IpcResult<never> {
-  return { ok: false, error: { code, message } };
+function failure(error: unknown, fallback: ErrorCode = 'INTERNAL'): ServiceResult<never> {
+  return { ok: false, error: toCloudwardError(error, fallback).toInfo() };
 }
 
-function describeError(error: unknown): IpcResult<never> {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return failure(typeof code === 'string' && isErrorCode(code) ? code : 'INTERNAL', message);
-}
+const rejected = (): ServiceResult<never> => ({
+  ok: false,
+  error: { code: senderRejectedCode, message: 'This caller may not use the Cloudward bridge.', retryable: false },
+});
 
 /**
- * One invoke handler for every command: check the sender, the command name and the payload against
- * the contract's schema, run the command, check its answer, and never throw across the bridge.
+ * One handler for every service command: check the sender, the command name and the payload against
+ * the routing table, forward it to the engine, check the engine's answer too (a compromised or buggy
+ * engine must not feed the window something outside the contract), and never throw across the bridge.
  */
-export function createInvokeHandler(
-  handlers: CommandHandlers,
+export function createRequestHandler(
+  forward: ForwardRequest,
   trustedContents: () => WebContents | undefined,
-): (event: IpcMainInvokeEvent, command: unknown, request: unknown) => Promise<IpcResult<unknown>> {
-  return async (event, command, request) => {
-    if (!isTrustedSender(event, trustedContents())) {
-      return failure(senderRejectedCode, 'This caller may not use the Cloudward bridge.');
+): (event: IpcMainInvokeEvent, command: unknown, payload: unknown) => Promise<ServiceResult> {
+  return async (event, command, payload) => {
+    if (!isTrustedSender(event, trustedContents())) return rejected();
+    if (!isServiceCommand(command)) {
+      return failure(new Error(`Unknown command: ${String(command).slice(0, 60)}`), 'IPC_INVALID_REQUEST');
     }
-    if (!isIpcCommand(command)) return failure('BAD_ARGUMENTS', `Unknown command: ${String(command).slice(0, 60)}`);
-    const schemas = ipcCommands[command];
-    const parsed = schemas.request.safeParse(request);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      return failure('IPC_INVALID_REQUEST', `Invalid request for ${command}${where}: ${issue?.message ?? 'rejected'}`);
+    let request: unknown;
+    try {
+      request = parseRequest(command, payload);
+    } catch (error) {
+      return failure(error, 'IPC_INVALID_REQUEST');
+    }
+    const result = await forward(command, request);
+    if (!result.ok) return result;
+    try {
+      return { ok: true, value: parseResponse(command, result.value) };
+    } catch (error) {
+      return failure(error);
+    }
+  };
+}
+
+const maxReportChars = 64 * 1024 * 1024;
+
+/** The desktop-only PDF export: the same sender check, plain string arguments with a size cap. */
+export function createSavePdfHandler(
+  savePdf: SavePdf,
+  trustedContents: () => WebContents | undefined,
+): (event: IpcMainInvokeEvent, html: unknown, fileName: unknown) => Promise<ServiceResult<{ saved: boolean }>> {
+  return async (event, html, fileName) => {
+    const trusted = trustedContents();
+    if (!isTrustedSender(event, trusted) || trusted === undefined) return rejected();
+    if (typeof html !== 'string' || html.length > maxReportChars || typeof fileName !== 'string' || fileName.length > 200) {
+      return failure(new Error('save-pdf takes an HTML report and a file name.'), 'IPC_INVALID_REQUEST');
     }
     try {
-      const handler = handlers[command] as (request: unknown) => Promise<unknown>;
-      const value = schemas.response.safeParse(await handler(parsed.data));
-      if (!value.success) return failure('INTERNAL', `The answer to ${command} did not match the contract.`);
-      return { ok: true, value: value.data };
+      return { ok: true, value: await savePdf(trusted, html, fileName) };
     } catch (error) {
-      return describeError(error);
+      return failure(error);
     }
   };
 }
 
 export function registerIpcHandlers(
   ipcMain: IpcMain,
-  handlers: CommandHandlers,
+  forward: ForwardRequest,
+  savePdf: SavePdf,
   trustedContents: () => WebContents | undefined,
 ): void {
-  ipcMain.handle(invokeChannel, createInvokeHandler(handlers, trustedContents));
+  ipcMain.handle(requestChannel, createRequestHandler(forward, trustedContents));
+  ipcMain.handle(savePdfChannel, createSavePdfHandler(savePdf, trustedContents));
 }

@@ -1,11 +1,11 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
-import { createCommandHandlers } from './commands.js';
 import { EngineHost } from './engine-host.js';
-import { jobEventChannel } from './ipc-channels.js';
+import { eventChannel } from './ipc-channels.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { builtPaths } from './paths.js';
+import { saveReportPdf } from './report-pdf.js';
 import { lockDownSession } from './security.js';
 import { createMainWindow } from './window.js';
 
@@ -19,7 +19,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // With no ledger named, the engine reads the same default ledger as the `cloudward` command.
   const engine = new EngineHost(builtPaths.engineEntry, (event) => {
-    if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(jobEventChannel, event);
+    if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, event);
   });
 
   const openWindow = (): void => {
@@ -46,7 +46,12 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     lockDownSession(session.defaultSession);
     serveRenderer(builtPaths.rendererRoot);
-    registerIpcHandlers(ipcMain, createCommandHandlers(() => app.getVersion(), engine), () => mainWindow?.webContents);
+    registerIpcHandlers(
+      ipcMain,
+      (command, payload) => engine.request(command, payload),
+      saveReportPdf,
+      () => mainWindow?.webContents,
+    );
     openWindow();
   });
 }

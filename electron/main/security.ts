@@ -20,11 +20,30 @@ export function lockDownSession(session: Session): void {
 }
 
 /**
- * Per-window locks: the UI never opens windows, never navigates and never embeds <webview>.
- * Links to the outside are not followed; a later issue may hand them to the OS.
+ * Links the UI may hand to the person's own browser: Microsoft's device sign-in pages (the device-code
+ * prompt shows one). Only https, only these hosts, no credentials in the URL.
  */
-export function lockDownContents(contents: WebContents): void {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+const externalHosts = ['microsoft.com', 'www.microsoft.com', 'login.microsoftonline.com', 'login.microsoft.com', 'aka.ms'];
+
+export function isAllowedExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '' && parsed.port === '' && externalHosts.includes(parsed.hostname);
+}
+
+/**
+ * Per-window locks: the UI never opens windows of its own, never navigates and never embeds
+ * <webview>. An allow-listed sign-in link goes to the system browser instead of a new window.
+ */
+export function lockDownContents(contents: WebContents, openExternal: (url: string) => void = () => undefined): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) openExternal(url);
+    return { action: 'deny' };
+  });
   // A single-page UI never navigates; a reload is not a navigation, so nothing legitimate is lost.
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());

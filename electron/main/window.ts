@@ -1,4 +1,4 @@
-import { BrowserWindow, type WebPreferences } from 'electron';
+import { BrowserWindow, shell, type WebPreferences } from 'electron';
 
 import { appIndexUrl } from './app-origin.js';
 import { lockDownContents } from './security.js';
@@ -30,7 +30,7 @@ export function createMainWindow(preload: string): BrowserWindow {
     show: false,
     webPreferences: secureWebPreferences(preload),
   });
-  lockDownContents(window.webContents);
+  lockDownContents(window.webContents, (url) => void shell.openExternal(url));
   window.once('ready-to-show', () => window.show());
   void window.loadURL(appIndexUrl);
   return window;

@@ -1,76 +1,119 @@
 import { useEffect, useState } from 'react';
 
-import type { CloudwardBridge } from '../../electron/contract/ipc.js';
+import { serviceCommands } from '../../electron/contract/index.js';
+import { PromptDialog } from './components/prompt-dialog.js';
+import { Dashboard } from './dashboard/dashboard.js';
+import { I18nProvider, useI18n } from './i18n/i18n-context.js';
+import { languages, isLanguage } from './i18n/i18n.js';
+import type { ClientLookup } from './service/find-client.js';
+import { ServiceProvider, useService } from './service/service-context.js';
+import { Wizard } from './wizard/wizard.js';
 
-type Runtime =
-  | { kind: 'browser' }
-  | { kind: 'checking' }
-  | { kind: 'desktop'; version: string; platform: string }
-  | { kind: 'error'; message: string };
+const commandNames = Object.keys(serviceCommands);
+type View = 'wizard' | 'dashboard';
+const viewStorageKey = 'cloudward.view';
 
-const steps = [
-  { title: 'Find', text: 'Outlook PST and OST files, profiles, autocomplete lists and IMAP accounts on this PC.' },
-  { title: 'Check', text: 'DNS, IMAP, EWS and Graph reachability before anything moves.' },
-  { title: 'Move', text: 'Mail, contacts, calendars, tasks and autocomplete into Microsoft 365 or Exchange, resumable.' },
-  { title: 'Hand over', text: 'Office licensing and cached identities, with a report of every item.' },
-];
-
-function useRuntime(bridge: CloudwardBridge | undefined): Runtime {
-  const [runtime, setRuntime] = useState<Runtime>(bridge === undefined ? { kind: 'browser' } : { kind: 'checking' });
-  useEffect(() => {
-    if (bridge === undefined) return;
-    let live = true;
-    bridge.invoke('app:info', {}).then(
-      (result) => {
-        if (!live) return;
-        setRuntime(result.ok ? { kind: 'desktop', ...result.value } : { kind: 'error', message: result.error.message });
-      },
-      (error: unknown) => {
-        if (live) setRuntime({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [bridge]);
-  return runtime;
-}
-
-function describe(runtime: Runtime): string {
-  switch (runtime.kind) {
-    case 'browser':
-      return 'browser mode: the desktop bridge is not available, nothing on this PC can be read';
-    case 'checking':
-      return 'connecting to the desktop app…';
-    case 'desktop':
-      return `desktop app ${runtime.version} on ${runtime.platform}`;
-    case 'error':
-      return `the desktop app did not answer: ${runtime.message}`;
+function readView(): View {
+  try {
+    return window.localStorage.getItem(viewStorageKey) === 'dashboard' ? 'dashboard' : 'wizard';
+  } catch {
+    return 'wizard';
   }
 }
 
-export function App({ bridge }: { bridge: CloudwardBridge | undefined }) {
-  const runtime = useRuntime(bridge);
+function LanguagePicker() {
+  const { t, language, setLanguage } = useI18n();
   return (
-    <main className="page">
-      <header>
-        <h1>Cloudward</h1>
-        <p className="lead">
-          Moves POP-era Outlook data (PST and OST files) and IMAP mailboxes into Microsoft 365 or Exchange, over
-          EWS or Microsoft Graph.
-        </p>
-      </header>
-      <ol className="steps">
-        {steps.map((step) => (
-          <li key={step.title}>
-            <h2>{step.title}</h2>
-            <p>{step.text}</p>
-          </li>
+    <div className="language">
+      <label htmlFor="language-picker">{t('app.language')}</label>
+      <select
+        id="language-picker"
+        value={language}
+        onChange={(event) => {
+          if (isLanguage(event.target.value)) setLanguage(event.target.value);
+        }}
+      >
+        {languages.map((entry) => (
+          <option key={entry.code} value={entry.code} lang={entry.code}>
+            {entry.name}
+          </option>
         ))}
-      </ol>
-      <p className={`runtime runtime-${runtime.kind}`} data-testid="runtime" role="status">
-        {describe(runtime)}
-      </p>
+      </select>
+    </div>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  const { live, info } = useService();
+  const [view, setView] = useState<View>(readView);
+  useEffect(() => {
+    try {
+      window.localStorage.setItem(viewStorageKey, view);
+    } catch {
+      // Only a convenience.
+    }
+  }, [view]);
+  const prompt = live.prompts[0];
+  return (
+    <>
+      <a className="skip-link" href="#content">
+        {t('app.skipToContent')}
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <svg aria-hidden="true" viewBox="0 0 32 32" width="28" height="28">
+            <path d="M9 23h15a6 6 0 0 0 .6-11.97A8 8 0 0 0 9.2 13 5 5 0 0 0 9 23z" fill="#fff" opacity="0.95" />
+            <path d="M16 12v8m0 0-3.5-3.5M16 20l3.5-3.5" stroke="#0b5cab" strokeWidth="2" fill="none" strokeLinecap="round" />
+          </svg>
+          <span>Cloudward</span>
+        </div>
+        <nav aria-label={t('app.navLabel')}>
+          <button type="button" className="nav-tab" aria-current={view === 'wizard' ? 'page' : undefined} onClick={() => setView('wizard')}>
+            {t('app.nav.wizard')}
+          </button>
+          <button type="button" className="nav-tab" aria-current={view === 'dashboard' ? 'page' : undefined} onClick={() => setView('dashboard')}>
+            {t('app.nav.dashboard')}
+          </button>
+        </nav>
+        <LanguagePicker />
+      </header>
+      <main id="content" tabIndex={-1}>
+        {view === 'wizard' ? <Wizard /> : <Dashboard />}
+      </main>
+      <footer className="footer muted small">
+        {info === undefined
+          ? t('app.connecting')
+          : t(info.host === 'electron' ? 'app.footer.desktop' : 'app.footer.browser', { version: info.version, ledger: info.ledger })}
+      </footer>
+      {prompt !== undefined ? <PromptDialog key={prompt.promptId} prompt={prompt} /> : null}
+    </>
+  );
+}
+
+function NoToken() {
+  const { t } = useI18n();
+  return (
+    <main id="content" className="narrow">
+      <div className="card">
+        <h1>{t('app.noToken.title')}</h1>
+        <p>{t('app.noToken.body')}</p>
+        <pre className="command">cloudward ui</pre>
+      </div>
     </main>
+  );
+}
+
+export function App({ lookup }: { lookup: ClientLookup }) {
+  return (
+    <I18nProvider>
+      {lookup.kind === 'ready' ? (
+        <ServiceProvider client={lookup.client} commands={commandNames}>
+          <Shell />
+        </ServiceProvider>
+      ) : (
+        <NoToken />
+      )}
+    </I18nProvider>
   );
 }

@@ -2,13 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { App } from './app.js';
-import { findBridge } from './bridge.js';
+import { findClient } from './service/find-client.js';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App bridge={findBridge()} />
+    <App lookup={findClient()} />
   </StrictMode>,
 );

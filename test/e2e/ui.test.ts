@@ -1,42 +1,29 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { contentSecurityPolicyHeader } from '../../electron/main/csp.js';
-import { repoRoot } from '../support/fixtures.js';
 // @ts-expect-error: plain JavaScript script without a declaration file
 import { startUiServer } from '../../build/scripts/serve-ui.mjs';
+import { axeViolations, buildRenderer, chromiumPath, hasChromium, launchChromium, screenshot, watchProblems } from './browser.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) {
-  console.warn(`e2e/ui: skipped, ${chromiumPath} is missing (apt-get install -y chromium)`);
-}
+if (!hasChromium) console.warn(`e2e/ui: skipped, ${chromiumPath} is missing (apt-get install -y chromium)`);
 
-const shotDir = join(repoRoot, 'build/tmp/e2e');
-
-describe.skipIf(!hasChromium)('the UI in Debian Chromium (browser mode)', () => {
+/**
+ * The bundle on its own (static files only, no service): what a page opened without its key shows,
+ * the CSP really holding, and the desktop bridge path (window.cloudward) with a stand-in preload.
+ */
+describe.skipIf(!hasChromium)('the UI bundle in Debian Chromium', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'cloudward-ui-'));
   let server: { url: string; close: () => Promise<void> };
   let browser: Browser;
 
   beforeAll(async () => {
-    // A fresh build of the current sources, so the test never looks at a stale bundle.
-    await build({
-      configFile: join(repoRoot, 'renderer/vite.config.ts'),
-      build: { outDir, emptyOutDir: true },
-      logLevel: 'warn',
-    });
+    await buildRenderer(outDir);
     server = await startUiServer({ root: outDir, port: 0 });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -46,32 +33,26 @@ describe.skipIf(!hasChromium)('the UI in Debian Chromium (browser mode)', () => 
   });
 
   async function open(setUp?: (page: Page) => Promise<void>) {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('requestfailed', (request) => errors.push(`requestfailed: ${request.url()}`));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    const problems = watchProblems(page);
     await setUp?.(page);
     const response = await page.goto(server.url);
-    return { page, errors, response };
+    return { page, problems, response };
   }
 
-  it('renders the placeholder page with no console errors, under our CSP header', async () => {
-    const { page, errors, response } = await open();
+  it('without its key, says how to open Cloudward properly, under our CSP header, accessibly', async () => {
+    const { page, problems, response } = await open();
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toBe(contentSecurityPolicyHeader);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Cloudward');
-    expect(await page.getByRole('status').textContent()).toMatch(/^browser mode/);
-    expect(await page.getByRole('listitem').count()).toBe(4);
-    mkdirSync(shotDir, { recursive: true });
-    await page.screenshot({ path: join(shotDir, 'ui-browser-mode.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Open Cloudward from its own address');
+    expect(await page.locator('pre.command').textContent()).toBe('cloudward ui');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, '00-no-token');
+    expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('is really held by the CSP: injected inline scripts and string timers do not run', async () => {
+  it('is really held by the CSP: injected inline scripts and handlers do not run', async () => {
     const { page } = await open();
     await page.getByRole('heading', { level: 1 }).waitFor();
     // DevTools' own evaluate bypasses CSP, so the probes are things the page itself would do.
@@ -95,29 +76,40 @@ describe.skipIf(!hasChromium)('the UI in Debian Chromium (browser mode)', () => 
     await page.close();
   });
 
-  it('asks the desktop bridge for app:info when one is present', async () => {
-    const { page, errors } = await open(async (page) => {
-      // Stands in for the preload: the same shape as CloudwardBridge, answering like the main process.
+  it('talks to the desktop bridge when the preload put one there, and remembers the language', async () => {
+    const { page, problems } = await open(async (page) => {
+      // Stands in for the preload: the DesktopBridge shape, answering as the main process would.
       await page.addInitScript(() => {
-        const calls: unknown[] = [];
+        const calls: [string, unknown][] = [];
+        const answers: Record<string, unknown> = {
+          'app:info': { version: '9.8.7', platform: 'win32', ledger: 'C:\\Users\\Ann\\AppData\\Local\\Cloudward\\ledger.sqlite', host: 'electron' },
+          'jobs:list': { jobs: [] },
+          'prompts:open': { prompts: [] },
+          'preflight:history': { runs: [] },
+        };
         Object.defineProperty(window, 'cloudward', {
           value: {
             calls,
-            invoke: async (command: string, request: unknown) => {
-              calls.push([command, request]);
-              return { ok: true, value: { version: '9.8.7', platform: 'win32' } };
+            request: async (command: string, payload: unknown) => {
+              calls.push([command, payload]);
+              return command in answers ? { ok: true, value: answers[command] } : { ok: false, error: { code: 'JOB_NOT_FOUND', message: 'none', retryable: false } };
             },
-            on: () => () => undefined,
+            subscribe: () => () => undefined,
+            savePdf: async () => ({ ok: true, value: { saved: true } }),
           },
         });
       });
     });
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('desktop app 9.8.7 on win32');
-    const calls = await page.evaluate(() => (window as unknown as { cloudward: { calls: unknown[] } }).cloudward.calls);
-    expect(calls[0]).toEqual(['app:info', {}]);
-    mkdirSync(shotDir, { recursive: true });
-    await page.screenshot({ path: join(shotDir, 'ui-desktop-bridge.png') });
-    expect(errors).toEqual([]);
+    await expect.poll(() => page.locator('footer').textContent()).toContain('Cloudward 9.8.7 · progress is kept in C:\\Users\\Ann');
+    const calls = await page.evaluate(() => (window as unknown as { cloudward: { calls: [string, unknown][] } }).cloudward.calls.map(([command]) => command));
+    expect(calls).toEqual(expect.arrayContaining(['app:info', 'prompts:open', 'jobs:list']));
+    await page.getByLabel('Language').selectOption('nl');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Verhuis uw mail naar Microsoft 365');
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Verhuis uw mail naar Microsoft 365');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl');
+    await screenshot(page, '01-desktop-bridge-nl');
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

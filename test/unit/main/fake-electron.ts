@@ -88,7 +88,9 @@ export const fakeElectron = {
     }),
   },
   contextBridge: { exposeInMainWorld: vi.fn() },
-  ipcRenderer: { invoke: vi.fn(async () => ({ ok: true, value: {} })), on: vi.fn(), removeListener: vi.fn() },
+  shell: { openExternal: vi.fn(async (_url: string) => undefined) },
+  dialog: { showSaveDialog: vi.fn() },
+  ipcRenderer: { invoke: vi.fn(async (..._args: unknown[]) => ({ ok: true, value: {} })), on: vi.fn(), removeListener: vi.fn() },
 };
 
 /** A fake session recording the handlers electron/main/security.ts installs. */

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { invokeChannel } from '../../../electron/main/ipc-channels.js';
+import { FakeUtilityProcess } from './fake-electron.js';
+import { requestChannel, savePdfChannel } from '../../../electron/main/ipc-channels.js';
 import { fakeElectron, FakeBrowserWindow, fakeSession } from './fake-electron.js';
 
 /** main.ts as Electron starts it: scheme before ready, then session locks, protocol, IPC and the window. */
@@ -29,7 +30,8 @@ describe('electron/main/main.ts', () => {
     await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1));
     expect(order.slice(0, 3)).toEqual(['registerScheme', 'enableSandbox', 'ready']);
     expect(fakeElectron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
-    expect(fakeElectron.ipcMain.handle).toHaveBeenCalledWith(invokeChannel, expect.any(Function));
+    expect(fakeElectron.ipcMain.handle).toHaveBeenCalledWith(requestChannel, expect.any(Function));
+    expect(fakeElectron.ipcMain.handle).toHaveBeenCalledWith(savePdfChannel, expect.any(Function));
     const window = FakeBrowserWindow.created[0]!;
     expect(window.loadURL).toHaveBeenCalledWith('app://cloudward/index.html');
     expect((window.options.webPreferences as { preload: string }).preload).toMatch(/preload[/\\]preload\.cjs$/);
@@ -37,10 +39,17 @@ describe('electron/main/main.ts', () => {
     expect(app.on).toHaveBeenCalledWith('window-all-closed', expect.any(Function));
   });
 
-  it('answers app:info from its own window through the registered handler', async () => {
-    const invoke = fakeElectron.ipcMain.handle.mock.calls[0]?.[1] as (event: unknown, command: unknown, request: unknown) => Promise<unknown>;
+  it('forwards a request from its own window to the engine process as an envelope', async () => {
+    const call = fakeElectron.ipcMain.handle.mock.calls.find(([channel]) => channel === requestChannel);
+    const request = call?.[1] as (event: unknown, command: unknown, payload: unknown) => Promise<unknown>;
     const contents = FakeBrowserWindow.created[0]!.webContents;
-    const result = await invoke({ sender: contents, senderFrame: contents.mainFrame }, 'app:info', {});
-    expect(result).toEqual({ ok: true, value: { version: '0.1.0', platform: process.platform } });
+    const answer = request({ sender: contents, senderFrame: contents.mainFrame }, 'jobs:list', {});
+    await vi.waitFor(() => expect(FakeUtilityProcess.forked.at(-1)?.postMessage).toHaveBeenCalled());
+    const child = FakeUtilityProcess.forked.at(-1)!;
+    expect(child.modulePath).toMatch(/cli[/\\]utility-entry\.js$/);
+    const sent = child.postMessage.mock.calls.at(-1)?.[0] as { id: number; command: string };
+    expect(sent).toMatchObject({ v: 1, kind: 'request', command: 'jobs:list' });
+    child.emit('message', { v: 1, kind: 'reply', id: sent.id, result: { ok: true, value: { jobs: [] } } });
+    expect(await answer).toEqual({ ok: true, value: { jobs: [] } });
   });
 });

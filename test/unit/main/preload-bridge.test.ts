@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-import type { CloudwardBridge } from '../../../electron/contract/ipc.js';
-import { invokeChannel, jobEventChannel } from '../../../electron/main/ipc-channels.js';
+import type { DesktopBridge } from '../../../electron/contract/bridge.js';
+import { eventChannel, requestChannel, savePdfChannel } from '../../../electron/main/ipc-channels.js';
 import { repoRoot } from '../../support/fixtures.js';
 import { fakeElectron } from './fake-electron.js';
 
@@ -29,33 +29,29 @@ describe('the preload bridge', () => {
     exposed = value;
   });
 
-  it('exposes exactly invoke and on, both functions', () => {
-    expect(Object.keys(exposed ?? {}).sort()).toEqual(['invoke', 'on']);
-    expect(typeof exposed?.invoke).toBe('function');
-    expect(typeof exposed?.on).toBe('function');
+  it('exposes exactly request, subscribe and savePdf, all functions', () => {
+    expect(Object.keys(exposed ?? {}).sort()).toEqual(['request', 'savePdf', 'subscribe']);
+    for (const key of ['request', 'subscribe', 'savePdf']) expect(typeof exposed?.[key]).toBe('function');
   });
 
-  it('sends every command on the channel the main process listens to', async () => {
-    const bridge = exposed as unknown as CloudwardBridge;
-    await bridge.invoke('app:info', {});
-    expect(fakeElectron.ipcRenderer.invoke).toHaveBeenCalledWith(invokeChannel, 'app:info', {});
+  it('sends requests and PDF exports on the channels the main process listens to', async () => {
+    const bridge = exposed as unknown as DesktopBridge;
+    await bridge.request('jobs:list', {});
+    expect(fakeElectron.ipcRenderer.invoke).toHaveBeenCalledWith(requestChannel, 'jobs:list', {});
+    await bridge.savePdf('<html></html>', 'r.html');
+    expect(fakeElectron.ipcRenderer.invoke).toHaveBeenCalledWith(savePdfChannel, '<html></html>', 'r.html');
   });
 
   it('hands listeners the payload only, never the IPC event, and unsubscribes', () => {
-    const bridge = exposed as unknown as CloudwardBridge;
+    const bridge = exposed as unknown as DesktopBridge;
     const listener = vi.fn();
-    const unsubscribe = bridge.on('job:event', listener);
+    const unsubscribe = bridge.subscribe(listener);
     const [channel, forward] = fakeElectron.ipcRenderer.on.mock.calls.at(-1) as unknown as [string, (...args: unknown[]) => void];
-    expect(channel).toBe(jobEventChannel);
+    expect(channel).toBe(eventChannel);
     forward({ sender: 'the ipcRenderer event' }, { type: 'progress' });
     expect(listener).toHaveBeenCalledWith({ type: 'progress' });
     expect(listener.mock.calls[0]).toHaveLength(1);
     unsubscribe();
-    expect(fakeElectron.ipcRenderer.removeListener).toHaveBeenCalledWith(jobEventChannel, forward);
-  });
-
-  it('refuses to subscribe to any other channel', () => {
-    const bridge = exposed as unknown as { on: (channel: string, listener: () => void) => void };
-    expect(() => bridge.on('app:secret', () => undefined)).toThrow(/Unknown event channel/);
+    expect(fakeElectron.ipcRenderer.removeListener).toHaveBeenCalledWith(eventChannel, forward);
   });
 });

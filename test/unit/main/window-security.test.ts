@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { contentSecurityPolicyHeader } from '../../../electron/main/csp.js';
 import { lockDownSession } from '../../../electron/main/security.js';
 import { createMainWindow } from '../../../electron/main/window.js';
-import { FakeBrowserWindow, fakeSession } from './fake-electron.js';
+import { fakeElectron, FakeBrowserWindow, fakeSession } from './fake-electron.js';
 
 vi.mock('electron', async () => (await import('./fake-electron.js')).fakeElectron);
 
@@ -40,10 +40,26 @@ describe('the main window', () => {
     const contents = FakeBrowserWindow.created[0]!.webContents;
     expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(contents.windowOpenHandler?.({ url: 'app://cloudward/index.html' })).toEqual({ action: 'deny' });
+    expect(fakeElectron.shell.openExternal).not.toHaveBeenCalled();
     expect(contents.emitPreventable('will-navigate', 'https://evil.example/')).toBe(true);
     expect(contents.emitPreventable('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(contents.emitPreventable('will-redirect', 'https://evil.example/')).toBe(true);
     expect(contents.emitPreventable('will-attach-webview')).toBe(true);
+  });
+});
+
+describe('links to the outside', () => {
+  it('hands only https Microsoft sign-in pages to the system browser, and still opens no window', () => {
+    createMainWindow('/app/preload.cjs');
+    const contents = FakeBrowserWindow.created.at(-1)!.webContents;
+    fakeElectron.shell.openExternal.mockClear();
+    expect(contents.windowOpenHandler?.({ url: 'https://microsoft.com/devicelogin' })).toEqual({ action: 'deny' });
+    expect(fakeElectron.shell.openExternal).toHaveBeenCalledWith('https://microsoft.com/devicelogin');
+    for (const url of ['http://microsoft.com/devicelogin', 'https://microsoft.com.evil.example/', 'https://user:pw@microsoft.com/', 'file:///C:/Windows/system32/calc.exe', 'https://microsoft.com:8443/']) {
+      fakeElectron.shell.openExternal.mockClear();
+      expect(contents.windowOpenHandler?.({ url })).toEqual({ action: 'deny' });
+      expect(fakeElectron.shell.openExternal, url).not.toHaveBeenCalled();
+    }
   });
 });
 

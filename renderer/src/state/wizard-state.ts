@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+import type { JobSpec } from '../../../electron/contract/index.js';
+
+/**
+ * The end-user wizard's answers, kept in localStorage so closing the app (or reloading the page)
+ * and coming back lands on the same step. No secret is ever part of it: passwords and sign-ins go
+ * through the engine's prompts straight to the keychain.
+ */
+export const wizardSteps = ['welcome', 'target', 'sources', 'preflight', 'preview', 'progress', 'done'] as const;
+export type WizardStep = (typeof wizardSteps)[number];
+
+const wizardStateSchema = z.object({
+  version: z.literal(1),
+  step: z.enum(wizardSteps),
+  target: z.object({
+    kind: z.enum(['m365', 'exchange', 'folder']),
+    mailbox: z.string(),
+    ewsUrl: z.string(),
+    auth: z.enum(['basic', 'ntlm']),
+    folder: z.string(),
+  }),
+  source: z.object({
+    kind: z.enum(['files', 'imap']),
+    files: z.array(z.string()),
+    manualPath: z.string(),
+    imap: z.object({
+      provider: z.string(),
+      host: z.string(),
+      port: z.number().int(),
+      security: z.enum(['tls', 'starttls']),
+      user: z.string(),
+    }),
+  }),
+  planId: z.string().optional(),
+  jobId: z.number().int().optional(),
+});
+export type WizardState = z.infer<typeof wizardStateSchema>;
+
+export const initialWizardState: WizardState = {
+  version: 1,
+  step: 'welcome',
+  target: { kind: 'm365', mailbox: '', ewsUrl: '', auth: 'basic', folder: '' },
+  source: {
+    kind: 'files',
+    files: [],
+    manualPath: '',
+    imap: { provider: 'gmail', host: 'imap.gmail.com', port: 993, security: 'tls', user: '' },
+  },
+};
+
+export const wizardStorageKey = 'cloudward.wizard.v1';
+
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A damaged or older saved state starts the wizard afresh instead of breaking it. */
+export function loadWizardState(storage: StorageLike | undefined): WizardState {
+  try {
+    const saved = storage?.getItem(wizardStorageKey);
+    if (saved == null) return initialWizardState;
+    const parsed = wizardStateSchema.safeParse(JSON.parse(saved));
+    return parsed.success ? parsed.data : initialWizardState;
+  } catch {
+    return initialWizardState;
+  }
+}
+
+export function saveWizardState(storage: StorageLike | undefined, state: WizardState): void {
+  try {
+    storage?.setItem(wizardStorageKey, JSON.stringify(state));
+  } catch {
+    // A full or disabled storage only costs the resume-after-close convenience.
+  }
+}
+
+/** Exchange Online's EWS endpoint, the same for every tenant. */
+export const exchangeOnlineEws = 'https://outlook.office365.com/EWS/Exchange.asmx';
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const isEmail = (value: string): boolean => emailPattern.test(value.trim());
+
+export type TargetProblem = 'mailbox' | 'ewsUrl' | 'folder' | undefined;
+export function targetProblem(target: WizardState['target']): TargetProblem {
+  if (target.kind === 'folder') return target.folder.trim() === '' ? 'folder' : undefined;
+  if (!isEmail(target.mailbox)) return 'mailbox';
+  if (target.kind === 'exchange' && !/^https:\/\/[^\s/]+\/.*$/i.test(target.ewsUrl.trim())) return 'ewsUrl';
+  return undefined;
+}
+
+export type SourceProblem = 'files' | 'host' | 'user' | undefined;
+export function sourceProblem(source: WizardState['source']): SourceProblem {
+  if (source.kind === 'files') return sourceFiles(source).length === 0 ? 'files' : undefined;
+  if (!/^[a-z0-9.-]+$/i.test(source.imap.host.trim())) return 'host';
+  return source.imap.user.trim() === '' ? 'user' : undefined;
+}
+
+/** The PST/OST files picked from the list plus the one typed by hand, in that order, no repeats. */
+export function sourceFiles(source: WizardState['source']): string[] {
+  const typed = source.manualPath.trim();
+  return [...new Set([...source.files, ...(typed === '' ? [] : [typed])])];
+}
+
+/** The wizard's answers as the same spec the CLI takes (`--source`, `--target`, options). */
+export function buildJobSpec(state: WizardState): JobSpec {
+  const options: Record<string, string> = {};
+  let target: string;
+  switch (state.target.kind) {
+    case 'm365':
+      target = `ews:${exchangeOnlineEws}`;
+      options.targetMailbox = state.target.mailbox.trim();
+      options.targetAuth = 'device-code';
+      break;
+    case 'exchange':
+      target = `ews:${state.target.ewsUrl.trim()}`;
+      options.targetMailbox = state.target.mailbox.trim();
+      options.targetAuth = state.target.auth;
+      break;
+    case 'folder':
+      target = `dir:${state.target.folder.trim()}`;
+      break;
+  }
+  let source: string;
+  if (state.source.kind === 'files') {
+    source = `pst:${sourceFiles(state.source).join(',')}`;
+  } else {
+    const { host, port, security, user } = state.source.imap;
+    const scheme = security === 'tls' ? 'imaps' : 'imap';
+    const defaultPort = security === 'tls' ? 993 : 143;
+    source = `${scheme}://${encodeURIComponent(user.trim())}@${host.trim()}${port === defaultPort ? '' : `:${port}`}`;
+  }
+  return { source, target, options };
+}

@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+
+import type { ItemIssue } from '../../../electron/contract/index.js';
+import { IssuesTable } from '../components/issues-table.js';
+import { ReportActions } from '../components/report-actions.js';
+import { useJobView } from '../components/use-job-view.js';
+import { Busy, ErrorNote, Note } from '../components/widgets.js';
+import { useI18n } from '../i18n/i18n-context.js';
+import { useService } from '../service/service-context.js';
+import { formatBytes, formatNumber } from '../state/format.js';
+import { initialWizardState } from '../state/wizard-state.js';
+import { StepHeading, type StepProps } from './wizard.js';
+
+/** Done: what moved, what was skipped and why, and the report to keep. */
+export function StepDone({ state, update, go }: StepProps) {
+  const { t, locale } = useI18n();
+  const { client } = useService();
+  const jobId = state.jobId;
+  const { view, error } = useJobView(jobId, { folderMailboxes: 0 });
+  const [issues, setIssues] = useState<{ items: ItemIssue[]; total: number }>();
+  const mailboxIds = (view?.mailboxes ?? []).map((mailbox) => mailbox.id).join(',');
+
+  useEffect(() => {
+    if (mailboxIds === '') return;
+    let live = true;
+    void (async () => {
+      const items: ItemIssue[] = [];
+      let total = 0;
+      for (const id of mailboxIds.split(',').map(Number)) {
+        const answer = await client.request('mailbox:issues', { mailboxId: id, limit: 200 });
+        items.push(...answer.items);
+        total += answer.total;
+      }
+      if (live) setIssues({ items, total });
+    })().catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [client, mailboxIds]);
+
+  const job = view?.job;
+  const clean = job !== undefined && job.skipped === 0 && job.failed === 0 && job.pending === 0;
+  return (
+    <>
+      <StepHeading>{clean ? t('wizard.done.titleClean') : t('wizard.done.title')}</StepHeading>
+      {job === undefined && error === undefined ? <Busy label={t('common.loading')} /> : null}
+      {job !== undefined ? (
+        <>
+          <p className="lead">{clean ? t('wizard.done.leadClean') : t('wizard.done.lead')}</p>
+          <dl className="figures" data-testid="done-figures">
+            <div>
+              <dt>{t('common.done')}</dt>
+              <dd data-testid="done-count">{formatNumber(job.done, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('common.duplicates')}</dt>
+              <dd>{formatNumber(job.duplicates, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('common.skipped')}</dt>
+              <dd data-testid="skipped-count">{formatNumber(job.skipped, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('common.failed')}</dt>
+              <dd data-testid="failed-count">{formatNumber(job.failed, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('common.size')}</dt>
+              <dd>{formatBytes(job.bytes, locale)}</dd>
+            </div>
+          </dl>
+          {job.pending > 0 ? <Note kind="warn">{t('wizard.done.pending', { count: job.pending })}</Note> : null}
+          {issues !== undefined && issues.items.length > 0 ? (
+            <>
+              <p>{t('wizard.done.issuesExplained')}</p>
+              <IssuesTable items={issues.items} caption={t('wizard.done.issuesCaption', { shown: issues.items.length, total: issues.total })} />
+            </>
+          ) : null}
+          <h2>{t('wizard.done.report')}</h2>
+          <p>{t('wizard.done.reportExplained')}</p>
+          <ReportActions jobId={job.id} />
+        </>
+      ) : null}
+      {error !== undefined ? <ErrorNote error={error} /> : null}
+      <div className="actions">
+        {job !== undefined && job.pending > 0 ? (
+          <button type="button" className="secondary" onClick={() => void client.request('job:resume', { jobId: job.id }).then(() => go('progress'), () => go('progress'))}>
+            {t('wizard.done.continue')}
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            update(() => initialWizardState);
+            go('welcome');
+          }}
+        >
+          {t('wizard.done.another')}
+        </button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+import { repoRoot } from '../support/fixtures.js';
+
+/** Debian's Chromium, driven by Playwright; the e2e suites skip (loudly) without it. */
+export const chromiumPath = '/usr/bin/chromium';
+export const hasChromium = existsSync(chromiumPath);
+export const shotDir = join(repoRoot, 'build/tmp/e2e');
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A fresh build of the current renderer sources, so a test never looks at a stale bundle. */
+export async function buildRenderer(outDir: string): Promise<void> {
+  await build({ configFile: join(repoRoot, 'renderer/vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
+}
+
+/** Collects everything a user would call broken: console errors and warnings, page errors, failed requests. */
+export function watchProblems(page: Page, ignore: (text: string) => boolean = () => false): string[] {
+  const problems: string[] = [];
+  const add = (text: string) => {
+    if (!ignore(text)) problems.push(text);
+  };
+  page.on('pageerror', (error) => add(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') add(`${message.type()}: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => {
+    // An EventSource closed by a reload or page close is not a failure a user sees.
+    if (request.url().includes('/api/events') && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    add(`requestfailed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
+  return problems;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2 A/AA rules on the page as it is now. Injected through DevTools (which CSP does
+ * not govern), so the page's own CSP stays untouched for the test.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => JSON.stringify(node.target)).slice(0, 3).join(', ')})`);
+  });
+  return violations;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: true });
+}
