@@ -35,7 +35,7 @@ function mailboxSection(mailbox: MailboxReport): string {
     .join('\n');
   const t = mailbox.totals;
   return `<section><h2>${esc(mailbox.label)} <span class="badge ${v.tone}">${esc(v.text)}</span></h2>
-<p class="meta">From ${esc(mailbox.source)} to ${esc(mailbox.target)}${mailbox.error ? `<br><strong>Stopped:</strong> ${esc(mailbox.error)}` : ''}</p>
+<p class="meta">From ${esc(mailbox.source)} to ${esc(mailbox.target)}${mailbox.error ? `<br><strong>Stopped:</strong> ${esc(mailbox.error)}` : ''}${mailbox.note ? `<br>${esc(mailbox.note)}` : ''}</p>
 <table><thead><tr><th>Folder</th><th>Arrived as</th><th>In source</th><th>In target</th><th>Skipped</th><th>Failed</th><th>Pending</th><th>Size</th></tr></thead>
 <tbody>${rows}</tbody>
 <tfoot><tr><th colspan="2">Total</th><td class="n">${t.sourceCount}</td><td class="n">${t.targetCount}</td><td class="n">${t.skipped}</td><td class="n">${t.failed}</td><td class="n">${t.pending}</td><td class="n">${size(t.bytes)}</td></tr></tfoot></table></section>`;
@@ -50,12 +50,16 @@ export function renderHtml(reports: readonly JobReport[]): string {
           (i) => `<tr><td>${esc(i.mailbox)}</td><td>${esc(i.folder)}</td><td>${esc(i.title || i.sourceKey)}</td><td>${esc(i.kind)}</td><td>${esc(i.state)}</td><td><code>${esc(i.code)}</code></td><td>${esc(i.reason)}</td><td class="n">${size(i.size)}</td></tr>`,
         )
         .join('\n');
+      const notes = report.notes
+        .map((n) => `<tr><td>${esc(n.mailbox)}</td><td>${esc(n.folder)}</td><td>${esc(n.title || n.sourceKey)}</td><td>${esc(n.kind)}</td><td>${esc(n.state)}</td><td>${esc(n.note)}</td></tr>`)
+        .join('\n');
       const t = report.totals;
       return `<article><h1>Migration report</h1>
 <p class="meta">From <strong>${esc(report.source)}</strong> to <strong>${esc(report.target)}</strong>. ${report.firstRun ? `Runs from ${esc(report.firstRun)} to ${esc(report.lastRun ?? '')}.` : 'Not run yet.'}</p>
 <div class="cards"><div><b>${t.targetCount}</b> of ${t.sourceCount} items migrated</div><div><b>${t.skipped}</b> skipped</div><div><b>${t.failed}</b> failed</div><div><b>${size(t.bytes)}</b> in ${duration(report.seconds)}</div><div><b>${size(report.bytesPerSecond)}/s</b>, ${report.itemsPerSecond.toFixed(1)} items/s</div></div>
 ${report.mailboxes.map(mailboxSection).join('\n')}
 <section><h2>Skipped and failed items</h2>${report.issues.length === 0 ? '<p>None.</p>' : `<table><thead><tr><th>Mailbox</th><th>Folder</th><th>Item</th><th>Kind</th><th>State</th><th>Code</th><th>Reason</th><th>Size</th></tr></thead><tbody>${issues}</tbody></table>`}</section>
+${report.notes.length === 0 ? '' : `<section><h2>Items with a note</h2><table><thead><tr><th>Mailbox</th><th>Folder</th><th>Item</th><th>Kind</th><th>State</th><th>Note</th></tr></thead><tbody>${notes}</tbody></table></section>`}
 </article>`;
     })
     .join('\n<hr>\n');

@@ -27,12 +27,25 @@ export interface IssueReport {
   size: number;
 }
 
+/** An item the report has something to say about although it migrated (SourceItem.caveat, items.note). */
+export interface NoteReport {
+  mailbox: string;
+  folder: string;
+  sourceKey: string;
+  title: string;
+  kind: string;
+  state: ItemState;
+  note: string;
+}
+
 export interface MailboxReport {
   label: string;
   source: string;
   target: string;
   state: string;
   error?: string;
+  /** What the target said when the mailbox finished (mailboxes.note). */
+  note?: string;
   folders: FolderReport[];
   totals: Omit<FolderReport, 'source' | 'target' | 'note'>;
 }
@@ -51,6 +64,8 @@ export interface JobReport {
   mailboxes: MailboxReport[];
   /** Skipped and failed items with their reasons (Get-MigrationUserStatistics -IncludeSkippedItems). */
   issues: IssueReport[];
+  /** Items with a caveat, e.g. a message with no date of its own and how it was dated. */
+  notes: NoteReport[];
   totals: MailboxReport['totals'];
 }
 
@@ -87,6 +102,7 @@ export function buildJobReports(ledger: Ledger): JobReport[] {
       itemsPerSecond: seconds > 0 ? runItems / seconds : 0,
       mailboxes: [],
       issues: [],
+      notes: [],
       totals: emptyTotals(),
     };
     const first = runs[0];
@@ -123,6 +139,7 @@ export function buildJobReports(ledger: Ledger): JobReport[] {
       for (const folder of folders) add(totals, folder);
       const mailboxReport: MailboxReport = { label: mailbox.label, source: mailbox.source, target: mailbox.target, state: mailbox.state, folders, totals };
       if (mailbox.reason) mailboxReport.error = `${mailbox.code ?? ''}: ${mailbox.reason}`;
+      if (mailbox.note) mailboxReport.note = mailbox.note;
       report.mailboxes.push(mailboxReport);
       add(report.totals, totals);
       for (const state of ['skipped', 'failed', 'pending'] as const) {
@@ -141,7 +158,27 @@ export function buildJobReports(ledger: Ledger): JobReport[] {
           });
         }
       }
+      for (const item of notedItems(ledger, mailbox.id)) {
+        report.notes.push({
+          mailbox: mailbox.label,
+          folder: folderNames.get(item.folder_id) ?? '',
+          sourceKey: item.source_key,
+          title: item.title ?? '',
+          kind: item.kind,
+          state: item.state,
+          note: item.note,
+        });
+      }
     }
     return report;
   });
+}
+
+/** Only the items that carry a note (a handful among thousands): one indexed-scan query, not every row. */
+function notedItems(ledger: Ledger, mailboxId: number): { folder_id: number; source_key: string; title: string | null; kind: string; state: ItemState; note: string }[] {
+  return ledger.db
+    .prepare<[number], { folder_id: number; source_key: string; title: string | null; kind: string; state: ItemState; note: string }>(
+      'SELECT folder_id, source_key, title, kind, state, note FROM items WHERE mailbox_id = ? AND note IS NOT NULL ORDER BY id',
+    )
+    .all(mailboxId);
 }

@@ -5,6 +5,7 @@ import { CloudwardError } from '../../../contract/index.js';
 import { specialFolderByName } from '../../model/folder-names.js';
 import type { MailFlags, MailItem, SourceEntry, SourceFolder } from '../../model/items.js';
 import type { Source, SourceContext } from '../source.js';
+import { datesOf, maildirTime, type FileTime } from './item-dates.js';
 import { readHeaderSummary } from './mail-headers.js';
 
 /** Files larger than this are not read into memory at all: no target takes them (Exchange: 150 MB). */
@@ -16,6 +17,8 @@ interface MessageFile {
   path: string;
   key: string;
   flags: MailFlags;
+  /** Maildir: the delivery time in the file's name. */
+  delivered?: Date;
 }
 
 interface FolderPlan {
@@ -84,18 +87,21 @@ export class EmlSource implements Source {
     try {
       // Synchronous on purpose: for many small local files, four plain syscalls beat four thread-pool
       // round trips by a wide margin, and the engine never runs on the UI thread.
-      const bytes = readSmallFile(file.path);
-      if (typeof bytes === 'number') {
-        return { type: 'item', item: this.item(file, folder, bytes, {}, () => fs.readFile(file.path)) };
+      const { bytes, size, mtime } = readSmallFile(file.path);
+      const fileTime: FileTime = file.delivered ? { time: file.delivered, what: 'the delivery time in its Maildir file name' } : { time: mtime, what: "the file's modification time" };
+      if (!bytes) {
+        return { type: 'item', item: this.item(file, folder, size, {}, () => fs.readFile(file.path)) };
       }
-      return { type: 'item', item: this.item(file, folder, bytes.byteLength, readHeaderSummary(bytes), () => Promise.resolve(bytes)) };
+      return { type: 'item', item: this.item(file, folder, size, readHeaderSummary(bytes), () => Promise.resolve(bytes), fileTime) };
     } catch (error) {
       context.reportUnreadable({ key: file.key, folderPath: folder.path, kind: 'mail', reason: `Cannot read ${file.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       return undefined;
     }
   }
 
-  private item(file: MessageFile, folder: SourceFolder, size: number, headers: ReturnType<typeof readHeaderSummary>, load: () => Promise<Uint8Array>): MailItem {
+  private item(file: MessageFile, folder: SourceFolder, size: number, headers: ReturnType<typeof readHeaderSummary>, load: () => Promise<Uint8Array>, fileTime?: FileTime): MailItem {
+    // Dates only when the headers were read: an item settled earlier or too large to read is never sent.
+    const dates = fileTime ? datesOf(headers, fileTime) : headers.date ? { sentAt: headers.date } : {};
     return {
       kind: 'mail',
       key: file.key,
@@ -103,7 +109,9 @@ export class EmlSource implements Source {
       size,
       title: headers.subject ?? basename(file.path),
       ...(headers.messageId ? { messageId: headers.messageId } : {}),
-      ...(headers.date ? { sentAt: headers.date } : {}),
+      ...(dates.sentAt ? { sentAt: dates.sentAt } : {}),
+      ...(dates.receivedAt ? { receivedAt: dates.receivedAt } : {}),
+      ...(dates.caveat ? { caveat: dates.caveat } : {}),
       flags: file.flags,
       keywords: [],
       categories: [],
@@ -148,7 +156,8 @@ export class EmlSource implements Source {
         if (!entry.isFile() || entry.name.startsWith('.')) continue;
         const [unique = entry.name, info = ''] = entry.name.split(':2,');
         const key = `maildir:${toKeyPath(relative(this.root, dir))}/${unique}`;
-        files.push({ path: join(dir, sub, entry.name), key, flags: maildirFlags(sub, info) });
+        const delivered = maildirTime(unique);
+        files.push({ path: join(dir, sub, entry.name), key, flags: maildirFlags(sub, info), ...(delivered ? { delivered } : {}) });
       }
     }
     files.sort((a, b) => a.key.localeCompare(b.key));
@@ -178,12 +187,12 @@ function maildirFlags(sub: 'new' | 'cur', info: string): MailFlags {
   };
 }
 
-/** The file's bytes, or only its size when it is too large to hold in memory. */
-function readSmallFile(path: string): Buffer | number {
+/** The file's bytes (not when it is too large to hold in memory), size and modification time. */
+function readSmallFile(path: string): { bytes?: Buffer; size: number; mtime: Date } {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    if (size > maxReadBytes) return size;
+    const { size, mtime } = fstatSync(fd);
+    if (size > maxReadBytes) return { size, mtime };
     const buffer = Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
@@ -191,7 +200,7 @@ function readSmallFile(path: string): Buffer | number {
       if (read === 0) break;
       offset += read;
     }
-    return offset === size ? buffer : buffer.subarray(0, offset);
+    return { bytes: offset === size ? buffer : buffer.subarray(0, offset), size: offset, mtime };
   } finally {
     closeSync(fd);
   }

@@ -3,7 +3,17 @@ import libmime from 'libmime';
 export interface HeaderSummary {
   messageId?: string;
   date?: Date;
+  /** A Date header was there but could not be read as a date. */
+  badDate?: boolean;
+  /** Dates of the Received headers, in header order: the first is the newest hop (the delivery). */
+  received?: Date[];
   subject?: string;
+}
+
+/** A date as RFC 5322 writes it, without trailing comments ("(PDT) (envelope-from x)"); undefined when unreadable. */
+function parseDate(text: string): Date | undefined {
+  const date = new Date(text.replace(/(\s*\([^)]*\))+\s*$/, '').trim());
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function headerEnd(buffer: Buffer): number {
@@ -14,7 +24,7 @@ function headerEnd(buffer: Buffer): number {
 }
 
 /**
- * Message-ID, Date and Subject from the header block (at most the first 256 KB), enough for
+ * Message-ID, Date, Received dates and Subject from the header block (at most the first 256 KB), enough for
  * duplicate detection and a readable file name. Broken headers give undefined fields, never an error.
  */
 export function readHeaderSummary(bytes: Uint8Array): HeaderSummary {
@@ -32,9 +42,17 @@ export function readHeaderSummary(bytes: Uint8Array): HeaderSummary {
   if (messageId) summary.messageId = messageId;
   const dateText = headers['date']?.[0];
   if (dateText) {
-    const date = new Date(dateText.replace(/\s*\([^)]*\)\s*$/, ''));
-    if (!Number.isNaN(date.getTime())) summary.date = date;
+    const date = parseDate(dateText);
+    if (date) summary.date = date;
+    else summary.badDate = true;
   }
+  // RFC 5322 3.6.7: each Received field ends with "; date-time", and each hop adds its own on top.
+  const received = (headers['received'] ?? []).flatMap((field) => {
+    const at = field.lastIndexOf(';');
+    const date = at < 0 ? undefined : parseDate(field.slice(at + 1));
+    return date ? [date] : [];
+  });
+  if (received.length > 0) summary.received = received;
   const subject = headers['subject']?.[0];
   if (subject !== undefined) {
     // Headers were read as latin1 so that raw 8-bit UTF-8 subjects survive the round trip.
