@@ -1,4 +1,4 @@
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 
 import { CloudwardError } from '../../contract/index.js';
@@ -69,7 +69,9 @@ export class SmtpSession {
       const timer = setTimeout(() => reject(new CloudwardError('TIMEOUT', `${this.where}: the TLS handshake did not finish in time`)), this.timeoutMs);
       const tls = connectTls({
         socket: plain,
-        servername,
+        // The certificate is checked against this name; SNI takes host names only (RFC 6066 §3).
+        host: servername,
+        ...(isIP(servername) === 0 ? { servername } : {}),
         minVersion: 'TLSv1',
         // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level: lowered only so we can name the version.
         ciphers: 'DEFAULT:@SECLEVEL=0',
