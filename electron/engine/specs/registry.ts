@@ -20,6 +20,7 @@ export const sourceSpecs: readonly LazyHandler<SourceSpecHandler>[] = [
 export const targetSpecs: readonly LazyHandler<TargetSpecHandler>[] = [
   { schemes: ['dir'], load: async () => (await import('../targets/dir/dir-spec.js')).dirTargetSpec },
   { schemes: ['ews'], load: async () => (await import('../targets/ews/ews-spec.js')).ewsTargetSpec },
+  { schemes: ['graph'], load: async () => (await import('../targets/graph/graph-spec.js')).graphTargetSpec },
 ];
 
 async function find<H extends { validate(spec: string): void }>(handlers: readonly LazyHandler<H>[], spec: string, role: 'source' | 'target'): Promise<{ handler: H; rest: string }> {

@@ -425,6 +425,10 @@ export function route(ctx: RouteContext, req: RouteRequest): RouteAnswer {
       if (ids !== undefined && !Array.isArray(ids)) return graphError(400, 'BadRequest', ids.error);
       return { status: 200, body: messageJson(message, ids) };
     }
+    if (s.length === 2 && method === 'DELETE') {
+      m.items.splice(m.items.indexOf(message), 1);
+      return { status: 204 };
+    }
     if (s.length === 3 && at(2) === 'attachments' && method === 'POST') return addAttachment(ctx, message, body, path);
     if (s.length === 3 && at(2) === 'attachments' && method === 'GET') {
       return { status: 200, body: { value: message.attachments.map((a) => ({ '@odata.type': '#microsoft.graph.fileAttachment', id: a.id, name: a.name, size: a.size, isInline: a.isInline, contentId: a.contentId ?? null, contentType: a.contentType ?? null })) } };
@@ -511,6 +515,10 @@ export function route(ctx: RouteContext, req: RouteRequest): RouteAnswer {
     const list = m.folder(at(2), 'todo');
     if (!list) return notFound();
     if (s.length === 4 && at(3) === 'tasks' && method === 'POST') return createTyped(ctx, 'task', list, body, path);
+    if (s.length === 5 && at(3) === 'tasks' && method === 'GET') {
+      const task = m.tasks.find((t) => t.id === s[4] && t.folderId === list.id);
+      return task ? { status: 200, body: itemJson(task) } : notFound();
+    }
     if (s.length === 4 && at(3) === 'tasks' && method === 'GET') {
       // linkedResources are returned with $expand=linkedResources (GRAPH:api/resources/linkedresource).
       const tasks = m.tasks.filter((t) => t.folderId === list.id);

@@ -1,0 +1,44 @@
+import type { ItemKind } from '../../../contract/index.js';
+import type { TargetCapabilities } from '../target.js';
+
+export const MB = 1024 * 1024;
+export const defaultMaxItemMb = 35;
+export const ceilingMaxItemMb = 150;
+
+/**
+ * Graph counts upload bytes of POST/PATCH/PUT (150 MB per 5 minutes per app and mailbox,
+ * GRAPH:throttling-limits#outlook-service-limits). Items travel as JSON with base64 attachments
+ * (4/3) and HTML bodies; large attachments as raw ranges. The pipeline paces by item bytes, so the
+ * declared budget is the server's divided by a conservative factor.
+ */
+export const wireFactor = 1.37;
+
+export function pacedWindow(serverWindowMs: number): number {
+  return Math.round(serverWindowMs * 1.01 + 250);
+}
+
+export const graphKinds: readonly ItemKind[] = ['mail', 'contact', 'event', 'task'];
+
+export interface GraphBudget {
+  serverBytesPerWindow?: number;
+  windowMs?: number;
+  /** Pipeline writes in flight; each write uses up to `requestSlots` requests at once. */
+  maxConcurrent?: number;
+  maxBatchBytes?: number;
+}
+
+export function graphCapabilities(maxItemMb: number | undefined, budget: GraphBudget = {}): TargetCapabilities {
+  const itemMb = Math.min(ceilingMaxItemMb, Math.max(1, maxItemMb ?? defaultMaxItemMb));
+  return {
+    kinds: graphKinds,
+    maxItemBytes: Math.floor(itemMb * MB),
+    sizeLimitAdvice: 'Raise the mailbox limit with `Set-Mailbox <mailbox> -MaxReceiveSize 150MB -MaxSendSize 150MB`, then run again with --max-item-mb 150 (Graph takes attachments up to 150 MB through upload sessions)',
+    maxBatchItems: 10,
+    maxBatchBytes: budget.maxBatchBytes ?? 4 * MB,
+    budget: {
+      bytesPerWindow: Math.floor((budget.serverBytesPerWindow ?? 150 * MB) / wireFactor),
+      windowMs: pacedWindow(budget.windowMs ?? 5 * 60_000),
+      maxConcurrent: budget.maxConcurrent ?? 2,
+    },
+  };
+}

@@ -1,0 +1,381 @@
+import { simpleParser } from 'mailparser';
+
+import { CloudwardError, toCloudwardError } from '../../../contract/index.js';
+import type { Logger } from '../../log/logger.js';
+import type { PreparedItem, SourceFolder } from '../../model/items.js';
+import type { RetryPolicy } from '../../pipeline/retry-policy.js';
+import type { AccessTokenSource } from '../exchange/auth/token-source.js';
+import type { HttpTransport } from '../exchange/http-transport.js';
+import { withRetry } from '../exchange/retry.js';
+import { graphSourceKeyFilter, graphSourceKeyPropertyId, sourceKeyHash } from '../exchange/source-key.js';
+import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
+import { graphCapabilities, MB, type GraphBudget } from './capabilities.js';
+import { GraphClient, type BatchRequest } from './graph-client.js';
+import { decodeFolder, GraphFolders, treeForKind, type FolderRef } from './graph-folders.js';
+import { attachmentJson, graphMessage, inlineAttachmentLimit, messageFlagsId, type GraphAttachment } from './mapping/mail.js';
+import { contactJson, eventJson, eventTimes, eventZone, linkedResourceApp, taskJson } from './mapping/pim.js';
+import { checkMail, checkTyped, type ReadMail } from './verify.js';
+
+export interface GraphConnection {
+  tokens: AccessTokenSource;
+  transport: HttpTransport;
+}
+
+export interface GraphTargetOptions {
+  /** https://graph.microsoft.com (or a national cloud, or a test peer), without /v1.0. */
+  endpoint: string;
+  mailbox: string;
+  /** Builds tokens and transport in open(): secrets and caches are read only when the job starts. */
+  connect: () => Promise<GraphConnection>;
+  log: Logger;
+  maxItemMb?: number;
+  requestTimeoutMs?: number;
+  budget?: GraphBudget;
+  /** Requests in flight per mailbox (Outlook: 4) and per window (10,000 per 10 minutes). */
+  requestSlots?: number;
+  requestsPerWindow?: number;
+  requestWindowMs?: number;
+  /** Retries of the target's own small requests (folders, reconcile, verify, attachments). */
+  retry?: RetryPolicy;
+}
+
+/** Upload-session ranges: "less than 4 MB" per PUT (GRAPH:outlook-large-attachments). */
+const rangeBytes = 4 * MB - 64 * 1024;
+
+interface Written {
+  id: string;
+  /** What Graph could not keep, for the mailbox's report note. */
+  lost: string[];
+}
+
+export class GraphTarget implements Target {
+  readonly label: string;
+  readonly capabilities: TargetCapabilities;
+  private client: GraphClient | undefined;
+  private folders: GraphFolders | undefined;
+  private readonly closer = new AbortController();
+  private readonly userPath: string;
+  /** Item keys whose create may have reached Graph although no answer came back. */
+  private readonly uncertain = new Set<string>();
+  /** Fidelity notes → how many items had them (one mailbox note each in the report). */
+  private readonly losses = new Map<string, number>();
+  private transport: HttpTransport | undefined;
+
+  constructor(private readonly options: GraphTargetOptions) {
+    this.label = `graph:${options.mailbox}@${new URL(options.endpoint).host}`;
+    this.capabilities = graphCapabilities(options.maxItemMb, options.budget);
+    this.userPath = `/users/${encodeURIComponent(options.mailbox)}`;
+  }
+
+  private retrying<T>(action: () => Promise<T>, signal: AbortSignal = this.closer.signal): Promise<T> {
+    return withRetry(action, { signal, ...(this.options.retry ? { policy: this.options.retry } : {}) });
+  }
+
+  private ready(): { client: GraphClient; folders: GraphFolders } {
+    if (!this.client || !this.folders) throw new CloudwardError('INTERNAL', 'Graph target used before open()');
+    return { client: this.client, folders: this.folders };
+  }
+
+  async open(): Promise<void> {
+    const { tokens, transport } = await this.options.connect();
+    this.transport = transport;
+    const client = new GraphClient({
+      endpoint: this.options.endpoint.replace(/\/+$/, ''),
+      tokens,
+      transport,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? 100_000,
+      maxConcurrent: this.options.requestSlots ?? 4,
+      requestsPerWindow: this.options.requestsPerWindow ?? 10_000,
+      requestWindowMs: this.options.requestWindowMs ?? 600_000,
+    });
+    this.client = client;
+    this.folders = new GraphFolders(client, this.userPath, (action) => this.retrying(action), this.closer.signal, (raw, used, reason) =>
+      this.options.log.warn({ folder: raw, usedName: used, reason }, 'Graph folder name mapped'),
+    );
+    // One cheap call first: a wrong mailbox, a missing permission or a bad token fails here, not per item.
+    await this.retrying(() => client.request('GET', `${this.userPath}/mailFolders/inbox?$select=id`, undefined, this.closer.signal, 'the access check'));
+  }
+
+  ensureFolder(folder: SourceFolder, mappedPath: readonly string[]): Promise<{ targetId: string; path: readonly string[] }> {
+    return this.ready().folders.resolve(folder, mappedPath);
+  }
+
+  /** The collection an item is created in, and the path to read it back. */
+  private async collection(prepared: PreparedItem): Promise<{ create: string; read: (id: string) => string; ref: FolderRef }> {
+    const tree = treeForKind(prepared.item.kind);
+    let ref = decodeFolder(prepared.targetFolder.targetId);
+    // An item of another kind than its folder's (a contact in a mail folder) goes to its tree's default folder.
+    if (ref.tree !== tree) ref = { tree, id: tree === 'mail' ? 'inbox' : 'default' };
+    const u = this.userPath;
+    switch (tree) {
+      case 'mail':
+        return { create: `${u}/mailFolders/${ref.id}/messages`, read: (id) => `${u}/messages/${id}`, ref };
+      case 'contacts':
+        return { create: ref.id === 'default' ? `${u}/contacts` : `${u}/contactFolders/${ref.id}/contacts`, read: (id) => `${u}/contacts/${id}`, ref };
+      case 'calendar':
+        return { create: ref.id === 'default' ? `${u}/calendar/events` : `${u}/calendars/${ref.id}/events`, read: (id) => `${u}/events/${id}`, ref };
+      case 'todo': {
+        const list = ref.id === 'default' ? await this.ready().folders.defaultTaskList() : ref.id;
+        return { create: `${u}/todo/lists/${list}/tasks`, read: (id) => `${u}/todo/lists/${list}/tasks/${id}`, ref: { tree, id: list } };
+      }
+      default:
+        throw new CloudwardError('ITEM_UNSUPPORTED', `Microsoft Graph has no API for ${prepared.item.kind} items; they are kept in the source and in a dir: archive`, { retryable: false, item: prepared.item.key });
+    }
+  }
+
+  async write(batch: readonly PreparedItem[], signal: AbortSignal): Promise<ItemOutcome[]> {
+    this.ready();
+    const outcomes: (ItemOutcome | undefined)[] = batch.map(() => undefined);
+    await this.settleUncertain(batch, outcomes);
+    // Items go out side by side; the client keeps at most four requests in flight for the mailbox.
+    await Promise.all(
+      batch.map(async (prepared, index) => {
+        if (outcomes[index]) return;
+        try {
+          const written = await this.writeOne(prepared, signal);
+          for (const note of written.lost) this.losses.set(note.replace(/\d+/g, 'N'), (this.losses.get(note.replace(/\d+/g, 'N')) ?? 0) + 1);
+          if (written.lost.length > 0) this.options.log.info({ item: prepared.item.key, lost: written.lost }, 'Graph kept the item with these losses');
+          outcomes[index] = { ok: true, targetId: written.id };
+        } catch (error) {
+          outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: prepared.item.key } };
+        }
+      }),
+    );
+    return outcomes.map((outcome) => outcome ?? { ok: false, error: { code: 'INTERNAL', message: 'item was not sent', retryable: false } });
+  }
+
+  private async writeOne(prepared: PreparedItem, signal: AbortSignal): Promise<Written> {
+    const { client } = this.ready();
+    const item = prepared.item;
+    const hash = sourceKeyHash(this.options.mailbox, item.key);
+    const target = await this.collection(prepared);
+    if (item.kind === 'distlist') {
+      throw new CloudwardError('ITEM_UNSUPPORTED', 'Microsoft Graph has no API for personal contact groups (distribution lists); use the ews: target or re-create the group in Outlook', { retryable: false });
+    }
+    let body: Record<string, unknown>;
+    let lost: string[];
+    let later: GraphAttachment[] = [];
+    if (item.kind === 'mail') {
+      const mime = prepared.mime;
+      if (!mime) throw new CloudwardError('ITEM_UNREADABLE', 'The message has no content to send', { retryable: false });
+      if (mime.length > this.capabilities.maxItemBytes) {
+        throw new CloudwardError('ITEM_TOO_LARGE', `${(mime.length / MB).toFixed(1)} MB: ${this.capabilities.sizeLimitAdvice ?? ''}`, { retryable: false });
+      }
+      const message = await graphMessage(item, mime, hash);
+      if (Buffer.byteLength(JSON.stringify(message.body)) > 4 * MB - 1024) {
+        throw new CloudwardError('ITEM_TOO_LARGE', 'The message body alone is larger than Graph\'s 4 MB request limit', { retryable: false });
+      }
+      body = message.body;
+      lost = message.lost;
+      later = message.laterAttachments;
+    } else if (item.kind === 'contact') ({ body, lost } = contactJson(item.contact, hash));
+    else if (item.kind === 'event') ({ body, lost } = eventJson(item.event, hash));
+    else if (item.kind === 'task') ({ body, lost } = taskJson(item.task, hash));
+    else throw new CloudwardError('ITEM_UNSUPPORTED', `The Graph target does not write ${item.kind} items`, { retryable: false });
+
+    const created = await this.tracked(item.key, () => client.request<{ id: string }>('POST', target.create, body, signal, `creating ${item.kind} "${item.title ?? item.key}"`));
+    if (later.length > 0) await this.attachLater(created.id, later, signal);
+    if (item.kind === 'event') lost.push(...(await this.applyExceptions(prepared, created.id, signal)));
+    return { id: created.id, lost };
+  }
+
+  /**
+   * A create whose answer was lost (timeout, dropped connection) may have been committed: the key is
+   * remembered and the next write of it asks Graph first, so a retry never stores the item twice.
+   */
+  private async tracked<T>(key: string, action: () => Promise<T>): Promise<T> {
+    try {
+      const result = await action();
+      this.uncertain.delete(key);
+      return result;
+    } catch (error) {
+      if (error instanceof CloudwardError && ['CONNECTION_LOST', 'TIMEOUT', 'CANCELLED'].includes(error.code)) this.uncertain.add(key);
+      throw error;
+    }
+  }
+
+  private async settleUncertain(batch: readonly PreparedItem[], outcomes: (ItemOutcome | undefined)[]): Promise<void> {
+    const doubtful = batch.map((prepared, index) => ({ prepared, index })).filter(({ prepared }) => this.uncertain.has(prepared.item.key));
+    if (doubtful.length === 0) return;
+    const found = await this.reconcile(doubtful.map(({ prepared }) => prepared));
+    doubtful.forEach(({ prepared, index }, position) => {
+      const id = found[position];
+      if (id !== undefined) outcomes[index] = { ok: true, targetId: id };
+      this.uncertain.delete(prepared.item.key);
+    });
+  }
+
+  /**
+   * Attachments that did not fit in the create: below 3 MB one POST each, above through an upload
+   * session in ranges. If one fails the message is deleted again and the item fails retryably, so a
+   * retry writes it whole instead of leaving a message that silently lacks an attachment.
+   */
+  private async attachLater(messageId: string, attachments: GraphAttachment[], signal: AbortSignal): Promise<void> {
+    const { client } = this.ready();
+    const base = `${this.userPath}/messages/${messageId}/attachments`;
+    try {
+      for (const attachment of attachments) {
+        if (attachment.bytes.length < inlineAttachmentLimit) {
+          await this.retrying(() => client.request('POST', base, attachmentJson(attachment), signal, `attaching "${attachment.name}"`), signal);
+          continue;
+        }
+        const session = await this.retrying(
+          () =>
+            client.request<{ uploadUrl: string }>('POST', `${base}/createUploadSession`, {
+              AttachmentItem: {
+                attachmentType: 'file',
+                name: attachment.name,
+                size: attachment.bytes.length,
+                contentType: attachment.contentType,
+                isInline: attachment.isInline,
+                ...(attachment.contentId ? { contentId: attachment.contentId } : {}),
+              },
+            }, signal, `opening an upload for "${attachment.name}"`),
+          signal,
+        );
+        for (let start = 0; start < attachment.bytes.length; start += rangeBytes) {
+          const chunk = attachment.bytes.subarray(start, Math.min(attachment.bytes.length, start + rangeBytes));
+          await this.retrying(() => client.putRange(session.uploadUrl, chunk, start, attachment.bytes.length, signal), signal);
+        }
+      }
+    } catch (error) {
+      await this.retrying(() => client.request('DELETE', `${this.userPath}/messages/${messageId}`, undefined, this.closer.signal, 'removing a half-written message'), this.closer.signal).catch((cleanup: unknown) => {
+        this.options.log.error({ messageId, error: String(cleanup) }, 'Graph: a message whose attachments failed could not be removed; it may appear without them');
+      });
+      const cause = toCloudwardError(error);
+      throw new CloudwardError(cause.code, `An attachment could not be uploaded (${cause.message}); the message was removed and will be sent again`, { retryable: cause.retryable, ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }) });
+    }
+  }
+
+  /**
+   * Deleted and changed occurrences, after the series exists: found through /instances around their
+   * original start, then DELETE or PATCH. The series has no attendees, so Graph sends nothing
+   * (GRAPH:api/event-delete, GRAPH:api/event-update). Failures become notes; retrying would duplicate the series.
+   */
+  private async applyExceptions(prepared: PreparedItem, seriesId: string, signal: AbortSignal): Promise<string[]> {
+    if (prepared.item.kind !== 'event' || !prepared.item.event.recurrence) return [];
+    const event = prepared.item.event;
+    const changes = [...event.deletedOccurrences.map((date) => ({ date, change: undefined })), ...event.modifiedOccurrences.map((change) => ({ date: change.originalStart, change }))];
+    if (changes.length === 0) return [];
+    const { client } = this.ready();
+    const zone = eventZone(event);
+    const problems: string[] = [];
+    for (const { date, change } of changes) {
+      try {
+        const from = new Date(date.getTime() - 86_400_000).toISOString();
+        const to = new Date(date.getTime() + 86_400_000).toISOString();
+        const listed = await this.retrying(() => client.request<{ value?: { id: string; originalStart?: string }[] }>('GET', `${this.userPath}/events/${seriesId}/instances?startDateTime=${from}&endDateTime=${to}&$select=id,originalStart`, undefined, signal, 'listing occurrences'), signal);
+        const match = (listed.value ?? []).find((instance) => instance.originalStart !== undefined && Math.abs(Date.parse(instance.originalStart) - date.getTime()) < 60_000) ?? (event.allDay ? (listed.value ?? []).find((instance) => instance.originalStart?.slice(0, 10) === date.toISOString().slice(0, 10)) : undefined);
+        if (!match) {
+          problems.push(`occurrence ${date.toISOString()} is not part of the series`);
+          continue;
+        }
+        if (!change) {
+          await this.retrying(() => client.request('DELETE', `${this.userPath}/events/${match.id}`, undefined, signal, 'deleting an occurrence'), signal);
+          continue;
+        }
+        const patch: Record<string, unknown> = {};
+        if (change.subject !== undefined) patch.subject = change.subject;
+        if (change.location !== undefined) patch.location = { displayName: change.location };
+        if (change.body !== undefined) patch.body = { contentType: 'text', content: change.body };
+        if (change.start !== undefined && change.end !== undefined) Object.assign(patch, eventTimes({ start: change.start, end: change.end, allDay: change.allDay ?? event.allDay }, zone));
+        if (Object.keys(patch).length > 0) await this.retrying(() => client.request('PATCH', `${this.userPath}/events/${match.id}`, patch, signal, 'changing an occurrence'), signal);
+      } catch (error) {
+        problems.push(`occurrence ${date.toISOString()}: ${toCloudwardError(error).message}`);
+      }
+    }
+    if (problems.length > 0) this.options.log.warn({ item: prepared.item.key, problems }, 'Graph series exceptions not fully applied');
+    return problems.map((problem) => `series exception not applied (${problem})`);
+  }
+
+  /**
+   * After a crash: which of these items are in the mailbox already? Looked up by the source-key
+   * property (the same one the EWS target sets), up to 20 lookups per $batch; To Do tasks by their
+   * linkedResource. A throttled lookup inside a batch is asked again after its Retry-After.
+   */
+  async reconcile(items: readonly PreparedItem[]): Promise<(string | undefined)[]> {
+    const { client } = this.ready();
+    const answers: (string | undefined)[] = items.map(() => undefined);
+    const lookups: { index: number; request: BatchRequest }[] = [];
+    const taskLists = new Map<string, { index: number; hash: string }[]>();
+    for (const [index, prepared] of items.entries()) {
+      const hash = sourceKeyHash(this.options.mailbox, prepared.item.key);
+      let target: Awaited<ReturnType<GraphTarget['collection']>>;
+      try {
+        target = await this.collection(prepared);
+      } catch {
+        continue;
+      }
+      if (target.ref.tree === 'todo') {
+        const list = taskLists.get(target.create) ?? [];
+        list.push({ index, hash });
+        taskLists.set(target.create, list);
+        continue;
+      }
+      const filter = encodeURIComponent(graphSourceKeyFilter([hash]));
+      lookups.push({ index, request: { method: 'GET', url: `${target.create}?$filter=${filter}&$select=id&$top=2` } });
+    }
+    for (let start = 0; start < lookups.length; start += 20) {
+      let pending = lookups.slice(start, start + 20);
+      for (let attempt = 1; pending.length > 0; attempt += 1) {
+        const results = await this.retrying(() => client.batch(pending.map((lookup) => lookup.request), this.closer.signal));
+        const again: typeof pending = [];
+        let wait = 0;
+        results.forEach((result, position) => {
+          const lookup = pending[position];
+          if (!lookup) return;
+          if (result.status === 200) {
+            answers[lookup.index] = ((result.body as { value?: { id: string }[] } | undefined)?.value ?? [])[0]?.id;
+          } else if ((result.status === 429 || result.status >= 500) && attempt < 8) {
+            again.push(lookup);
+            wait = Math.max(wait, Number(result.headers['retry-after'] ?? '1') * 1000);
+          } else {
+            throw new CloudwardError('TARGET_FAILED', `Graph could not say whether an item was already written (HTTP ${result.status}); run again later`);
+          }
+        });
+        if (again.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 120_000)));
+        pending = again;
+      }
+    }
+    for (const [collection, wanted] of taskLists) {
+      let next: string | undefined = `${collection}?$top=100&$expand=linkedResources`;
+      while (next) {
+        const path: string = next;
+        const page = await this.retrying(() => client.request<{ value?: { id: string; linkedResources?: { applicationName?: string; externalId?: string }[] }[]; '@odata.nextLink'?: string }>('GET', path, undefined, this.closer.signal, 'listing tasks'));
+        for (const task of page.value ?? []) {
+          const external = (task.linkedResources ?? []).find((resource) => resource.applicationName === linkedResourceApp)?.externalId;
+          for (const entry of wanted) if (entry.hash === external) answers[entry.index] = task.id;
+        }
+        const link = page['@odata.nextLink'];
+        next = link ? link.slice(link.indexOf('/v1.0') + '/v1.0'.length) : undefined;
+      }
+    }
+    return answers;
+  }
+
+  async verify(prepared: PreparedItem, targetId: string): Promise<void> {
+    const { client } = this.ready();
+    const target = await this.collection(prepared);
+    if (prepared.item.kind === 'mail') {
+      const expand = encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${messageFlagsId}' or id eq '${graphSourceKeyPropertyId}')`);
+      const read = await this.retrying(() => client.request<ReadMail>('GET', `${target.read(targetId)}?$select=subject,isDraft,isRead,receivedDateTime,sentDateTime,body&$expand=${expand}`, undefined, this.closer.signal, 'reading back a message'));
+      const parsed = prepared.mime ? await simpleParser(Buffer.from(prepared.mime), { skipImageLinks: true, skipTextToHtml: true }) : undefined;
+      const hasBody = parsed !== undefined && ((typeof parsed.html === 'string' && parsed.html.trim() !== '') || (parsed.text ?? '').trim() !== '');
+      checkMail(prepared, read, parsed?.subject ?? (parsed ? '' : undefined), hasBody);
+      return;
+    }
+    const read = await this.retrying(() => client.request<Record<string, unknown>>('GET', target.read(targetId), undefined, this.closer.signal, `reading back a ${prepared.item.kind}`));
+    checkTyped(prepared, read);
+  }
+
+  async finishMailbox(): Promise<{ notes: string[] }> {
+    const notes = [...this.losses.entries()].map(([note, count]) => `Graph: ${count} item(s) lost ${note}`);
+    return { notes };
+  }
+
+  async close(): Promise<void> {
+    this.closer.abort();
+    this.transport?.close();
+  }
+}
+
