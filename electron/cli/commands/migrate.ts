@@ -17,7 +17,7 @@ export const migrateUsage =
   'cloudward migrate --source SPEC --target SPEC [--ledger FILE] [--json] [--batch users.csv] [--parallel N]\n' +
   '                  [--source-ca FILE] [--admin-user NAME --login-format dovecot|sasl|exchange|mirapoint]\n' +
   '                  [--target-mailbox ADDRESS] [--target-auth token|basic|ntlm|device-code|client-credentials]\n' +
-  '                  [--tenant ID] [--client-id ID] [--max-item-mb N] [--remove-passwords] [--log FILE]';
+  '                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--max-item-mb N] [--remove-passwords] [--log FILE]';
 
 const options = {
   source: { type: 'string' },
@@ -33,6 +33,7 @@ const options = {
   'target-auth': { type: 'string' },
   tenant: { type: 'string' },
   'client-id': { type: 'string' },
+  'graph-endpoint': { type: 'string' },
   'max-item-mb': { type: 'string' },
   'remove-passwords': { type: 'boolean' },
   'no-verify': { type: 'boolean' },
@@ -64,6 +65,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   copy('target-auth', 'targetAuth');
   copy('tenant', 'tenant');
   copy('client-id', 'clientId');
+  copy('graph-endpoint', 'graphEndpoint');
   if (values['max-item-mb'] !== undefined) specOptions['maxItemMb'] = positiveInteger(values['max-item-mb'], '--max-item-mb', 35);
   const spec: JobSpec = {
     source: sourceSpec,
