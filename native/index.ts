@@ -20,3 +20,9 @@ export { assertAllowed, canonicalPath, type HandoverScope } from './src/handover
 export { resolveScope, takeInventory } from './src/handover/inventory.js';
 export { buildPlan } from './src/handover/plan.js';
 export { runHandover, type RunOptions } from './src/handover/run.js';
+export { newRunId } from './src/handover/run.js';
+export { describeStep, inventoryText, planText, runHtml, runText } from './src/handover/report.js';
+export { createHandoverHandlers, type HandoverDeps, type HandoverHandlers } from './src/handover/handlers.js';
+export { loadCapture, openCapture, writeCapture, type CaptureManifest } from './src/capture.js';
+export { createProcessRunner, type CommandRunner } from './src/command-runner.js';
+export { createLiveHost, createLocalHost } from './src/live-host.js';

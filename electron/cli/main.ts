@@ -1,6 +1,7 @@
 import { CloudwardError, toCloudwardError } from '../contract/index.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { autocompleteCommand, autocompleteUsage } from './commands/autocomplete.js';
+import { handoverCommand, handoverUsage } from './commands/handover.js';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { pstCommand, pstUsage } from './commands/pst-inspect.js';
 import { reportCommand, reportUsage } from './commands/report.js';
@@ -13,6 +14,7 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   status: statusCommand,
   report: reportCommand,
   pst: pstCommand,
+  handover: handoverCommand,
   autocomplete: autocompleteCommand,
 };
 
@@ -22,6 +24,7 @@ export const usage = `Cloudward: move POP-era Outlook data and IMAP mailboxes in
   ${statusUsage}
   ${reportUsage}
   ${pstUsage}
+  ${handoverUsage}
   ${autocompleteUsage}
 
 Sources: eml:<folder> (.eml trees, Maildir)   pst:<file>[,<file>...] (PST/OST)   imap://user@host[:port], imaps://...

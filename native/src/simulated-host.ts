@@ -18,8 +18,8 @@ export interface SimulatedWindowsState {
   environment: HostEnvironment;
   registry: RegistryKeyDump[];
   credentials: CredentialEntry[];
-  /** Windows path → content. */
-  files: Record<string, Buffer | string>;
+  /** Windows path → content (or only its size, as a capture's folder listing knows it). */
+  files: Record<string, Buffer | string | { size: number }>;
   processes: ProcessEntry[];
   /** OSPP.VBS path → what `/dstatus` prints. */
   ospp: Record<string, string>;
@@ -59,11 +59,12 @@ export function createSimulatedHost(initial: SimulatedWindowsState, options: { k
     else registry.set(keyId(key), { key, values: dump.values.map((value) => ({ ...value })) });
   }
   let credentials = initial.credentials.map((credential) => ({ ...credential }));
-  const files = new Map<string, { path: string; content: Buffer }>();
+  const files = new Map<string, { path: string; size: number; content?: Buffer }>();
   for (const [path, content] of Object.entries(initial.files)) {
     const id = canonicalPath(path);
     if (id === undefined) throw new Error(`simulated file ${path}: not an absolute Windows path`);
-    files.set(id, { path, content: typeof content === 'string' ? Buffer.from(content) : content });
+    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.isBuffer(content) ? content : undefined;
+    files.set(id, bytes === undefined ? { path, size: (content as { size: number }).size } : { path, size: bytes.length, content: bytes });
   }
   const ospp = new Map(Object.entries(initial.ospp).map(([path, text]) => [canonicalPath(path) ?? path.toLowerCase(), text]));
   const commands: string[][] = [];
@@ -76,7 +77,7 @@ export function createSimulatedHost(initial: SimulatedWindowsState, options: { k
     const id = keyId(key);
     if ((id.startsWith('hklm\\') || id.startsWith('hku\\')) && !env.isAdmin) throw new CloudwardError('ELEVATION_REQUIRED', `Access is denied: ${key}`, { item: key });
   };
-  const filesUnder = (path: string): { id: string; path: string; content: Buffer }[] => {
+  const filesUnder = (path: string): { id: string; path: string; size: number; content?: Buffer }[] => {
     const root = canonicalPath(path);
     if (root === undefined) return [];
     return [...files.entries()].filter(([id]) => id.startsWith(`${root}\\`)).map(([id, file]) => ({ id, ...file }));
@@ -134,7 +135,7 @@ export function createSimulatedHost(initial: SimulatedWindowsState, options: { k
     async listFolder(path): Promise<FileEntry[] | undefined> {
       if (!folderExists(path)) return undefined;
       const root = canonicalPath(path)!;
-      return filesUnder(path).map((file) => ({ path: file.path.slice(root.length + 1), size: file.content.length }));
+      return filesUnder(path).map((file) => ({ path: file.path.slice(root.length + 1), size: file.size }));
     },
     async readFile(path) {
       const id = canonicalPath(path);
@@ -163,6 +164,7 @@ export function createSimulatedHost(initial: SimulatedWindowsState, options: { k
       for (const file of filesUnder(path)) {
         const target = join(destination, ...file.path.slice(root.length + 1).split('\\'));
         await mkdir(dirname(target), { recursive: true });
+        if (file.content === undefined) throw new CloudwardError('COMMAND_FAILED', `copy: ${file.path} is only listed, not held`, { item: file.path });
         await writeFile(target, file.content);
       }
     },
@@ -203,7 +205,7 @@ export function createSimulatedHost(initial: SimulatedWindowsState, options: { k
         for (const value of dump.values) lines.push(`value ${dump.key} [${value.name}] ${value.type} ${value.data}`);
       }
       for (const credential of credentials) lines.push(`credential ${credential.type} ${credential.target}`);
-      for (const file of files.values()) lines.push(`file ${file.path} ${file.content.length}`);
+      for (const file of files.values()) lines.push(`file ${file.path} ${file.size}`);
       for (const [path, text] of ospp) {
         for (const match of text.matchAll(/Last 5 characters of installed product key:\s*([A-Z0-9]{5})/gi)) lines.push(`product-key ${path} ${match[1] ?? ''}`);
       }

@@ -27,8 +27,9 @@ export interface RunOptions {
   runId?: string;
 }
 
-function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+/** handover-20261128-230000: sorts by time, safe as a folder name on every OS. */
+export function newRunId(date: Date): string {
+  return `handover-${date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 }
 
 function safeName(text: string): string {
@@ -131,7 +132,7 @@ export async function runHandover(host: WindowsHost, options: RunOptions): Promi
     throw new CloudwardError('PLAN_CHANGED', `The PC changed since the plan was made (token ${plan.confirmToken}, not ${options.confirmToken}): review the new plan and confirm it`);
   }
   for (const step of plan.steps) assertAllowed(step, scope);
-  const runId = options.runId ?? `handover-${stamp(started)}`;
+  const runId = options.runId ?? newRunId(started);
 
   const results: StepResult[] = [];
   const report = (result: StepResult): void => {

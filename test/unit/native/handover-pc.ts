@@ -130,7 +130,7 @@ export function officeItemsOfAnn(): string[] {
   }
   for (const credential of pc.credentials) if (/^(MicrosoftOffice1\d|msteams|Microsoft_OC|OneDrive)/i.test(credential.target)) lines.push(`credential ${credential.type} ${credential.target}`);
   for (const [path, content] of Object.entries(pc.files)) {
-    if (/\\AppData\\Local\\Microsoft\\Office\\(16\.0\\Licensing|Licenses)\\/.test(path) && path.startsWith(annLocal)) lines.push(`file ${path} ${Buffer.from(content).length}`);
+    if (/\\AppData\\Local\\Microsoft\\Office\\(16\.0\\Licensing|Licenses)\\/.test(path) && path.startsWith(annLocal)) lines.push(`file ${path} ${typeof content === 'string' ? Buffer.byteLength(content) : Buffer.isBuffer(content) ? content.length : content.size}`);
   }
   const keyLines = `${readFixture(fixtureNames.dstatus)}\n${readFixture(fixtureNames.act)}`.match(/Last 5 characters of installed product key:\s*\w{5}/g) ?? [];
   for (const line of keyLines) lines.push(`product-key ${ospp.toLowerCase()} ${line.slice(-5)}`);
