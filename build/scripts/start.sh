@@ -24,9 +24,10 @@ if [[ ! -f $ui_index || -n $(find renderer electron/contract package-lock.json -
   npx --no-install vite build --config renderer/vite.config.ts --logLevel warn
 fi
 
-# 4. Run: Electron when its binary is present, otherwise the built UI on loopback.
+# 4. Run: Electron when its binary is present, otherwise browser mode (cloudward ui) on loopback.
 if [[ -d node_modules/electron/dist && -f node_modules/electron/path.txt ]]; then
   say "starting the desktop app"
   exec node_modules/.bin/electron . "$@"
 fi
-exec node build/scripts/serve-ui.mjs
+# Browser mode: the UI and the job service on 127.0.0.1, behind a per-run token (printed in the URL).
+exec node build/cloudward.js ui --port "${CLOUDWARD_UI_PORT:-5178}" "$@"

@@ -3,42 +3,47 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { envelopeVersion, replyEnvelopeSchema } from '../../../electron/contract/index.js';
+import { serveOnPort } from '../../../electron/cli/port-server.js';
+import { createServiceHost } from '../../../electron/cli/service-host.js';
 import { Ledger } from '../../../electron/engine/index.js';
 
 /**
- * electron/cli/utility-entry.ts as the utility process runs it: messages arrive on
- * process.parentPort and replies go back on it. The ledger is a real SQLite file.
+ * electron/cli/utility-entry.ts as the utility process runs it: request envelopes arrive on
+ * process.parentPort, reply and event envelopes go back on it. The ledger is a real SQLite file.
  */
 type Listener = (message: { data: unknown }) => void;
-const replies: unknown[] = [];
-let deliver: Listener | undefined;
-const port = {
-  on: (_event: string, listener: Listener) => (deliver = listener),
-  postMessage: (message: unknown) => replies.push(message),
-};
+function fakePort(): { port: { on: (event: string, listener: Listener) => void; postMessage: (message: unknown) => void }; sent: unknown[]; deliver: (data: unknown) => void } {
+  const sent: unknown[] = [];
+  let listener: Listener | undefined;
+  return {
+    port: { on: (_event, next) => (listener = next), postMessage: (message) => sent.push(message) },
+    sent,
+    deliver: (data) => listener?.({ data }),
+  };
+}
 
 let nextId = 1;
-async function ask(command: string, request: unknown): Promise<unknown> {
+async function ask(link: ReturnType<typeof fakePort>, command: string, payload: unknown): Promise<unknown> {
   const id = nextId++;
-  deliver?.({ data: { type: 'request', id, command, request } });
-  await expect.poll(() => replies.find((reply) => (reply as { id: number }).id === id)).toBeDefined();
-  return (replies.find((reply) => (reply as { id: number }).id === id) as { result: unknown }).result;
+  link.deliver({ v: envelopeVersion, kind: 'request', id, command, payload });
+  await expect.poll(() => link.sent.find((reply) => (reply as { kind?: string; id?: number }).kind === 'reply' && (reply as { id: number }).id === id)).toBeDefined();
+  const reply = replyEnvelopeSchema.parse(link.sent.find((message) => (message as { kind?: string; id?: number }).kind === 'reply' && (message as { id: number }).id === id));
+  return reply.result;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cloudward-utility-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the engine utility process entry', () => {
-  beforeAll(async () => {
-    (process as unknown as { parentPort: typeof port }).parentPort = port;
-    await import('../../../electron/cli/utility-entry.js');
-    expect(deliver).toBeTypeOf('function');
-  });
+  const link = fakePort();
+  const file = join(dir, 'ledger.sqlite');
+  let jobId = 0;
 
-  it('reports each job of a real ledger with its item counts', async () => {
-    const file = join(dir, 'ledger.sqlite');
+  beforeAll(async () => {
     const ledger = Ledger.open(file);
     const job = ledger.findOrCreateJob('pst:C:/old/outlook.pst', 'ews:alice@contoso.test');
+    jobId = job.id;
     const mailbox = ledger.findOrCreateMailbox(job.id, 'alice', 'pst:C:/old/outlook.pst', 'ews:alice@contoso.test');
     const folder = ledger.upsertFolder(mailbox.id, ['Inbox'], 'inbox', 3);
     const rows = ['a', 'b', 'c'].map((key) =>
@@ -49,24 +54,53 @@ describe('the engine utility process entry', () => {
       { rowId: rows[1]!, state: 'failed', code: 'TARGET_REJECTED', reason: 'too odd', retryable: false },
     ]);
     ledger.close();
+    process.env['CLOUDWARD_LEDGER'] = file;
+    (process as unknown as { parentPort: typeof link.port }).parentPort = link.port;
+    await import('../../../electron/cli/utility-entry.js');
+  });
 
-    expect(await ask('job:status', { ledger: file })).toEqual({
+  it('lists each job of a real ledger with its item counts, in reply envelopes', async () => {
+    expect(await ask(link, 'jobs:list', {})).toMatchObject({
       ok: true,
-      value: { jobs: [{ id: job.id, source: 'pst:C:/old/outlook.pst', target: 'ews:alice@contoso.test', done: 1, skipped: 0, failed: 1, pending: 1 }] },
+      value: { jobs: [{ id: jobId, source: 'pst:C:/old/outlook.pst', target: 'ews:alice@contoso.test', done: 1, skipped: 0, failed: 1, pending: 1, state: 'idle', resumable: false }] },
     });
+    expect(await ask(link, 'app:info', {})).toMatchObject({ ok: true, value: { host: 'electron', ledger: file } });
   });
 
-  it('answers "no jobs" for a ledger that does not exist, without creating it', async () => {
-    const file = join(dir, 'none.sqlite');
-    expect(await ask('job:status', { ledger: file })).toEqual({ ok: true, value: { jobs: [] } });
-    expect(existsSync(file)).toBe(false);
+  it('answers a bad request and an unknown command with a coded error, and ignores what is not a request', async () => {
+    expect(await ask(link, 'job:status', { jobId: 'seven' })).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_REQUEST' } });
+    expect(await ask(link, 'app:erase', {})).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_REQUEST' } });
+    const before = link.sent.length;
+    link.deliver({ v: envelopeVersion, kind: 'reply', id: 1, result: { ok: true, value: 1 } });
+    link.deliver('hello');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(link.sent.length).toBe(before);
   });
 
-  it('answers a corrupt ledger, a bad request and an unknown command with a coded error', async () => {
-    const file = join(dir, 'garbage.sqlite');
-    writeFileSync(file, 'this is not an SQLite database, just text that is long enough to have a header'.repeat(20));
-    expect(await ask('job:status', { ledger: file })).toMatchObject({ ok: false, error: { code: 'LEDGER_FAILED' } });
-    expect(await ask('job:status', { ledger: 7 })).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
-    expect(await ask('app:erase', {})).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
+  it('pushes service events as event envelopes', async () => {
+    const other = fakePort();
+    const host = createServiceHost({ ledgerFile: join(dir, 'events.sqlite'), environment: {}, host: 'electron', version: 't' });
+    serveOnPort(other.port, host);
+    host.publish({ type: 'job-state', jobId: 5, state: 'paused' });
+    expect(other.sent).toEqual([{ v: envelopeVersion, kind: 'event', event: { type: 'job-state', jobId: 5, state: 'paused' } }]);
+    await host.close();
+  });
+
+  it('answers "no jobs" for a ledger that does not exist, without creating it, and LEDGER_FAILED for a corrupt one', async () => {
+    const none = join(dir, 'none.sqlite');
+    const other = fakePort();
+    const host = createServiceHost({ ledgerFile: none, environment: {}, host: 'electron', version: 't' });
+    serveOnPort(other.port, host);
+    expect(await ask(other, 'jobs:list', {})).toEqual({ ok: true, value: { jobs: [] } });
+    expect(existsSync(none)).toBe(false);
+    await host.close();
+
+    const garbage = join(dir, 'garbage.sqlite');
+    writeFileSync(garbage, 'this is not an SQLite database, just text that is long enough to have a header'.repeat(20));
+    const third = fakePort();
+    const broken = createServiceHost({ ledgerFile: garbage, environment: {}, host: 'electron', version: 't' });
+    serveOnPort(third.port, broken);
+    expect(await ask(third, 'jobs:list', {})).toMatchObject({ ok: false, error: { code: 'LEDGER_FAILED' } });
+    await broken.close();
   });
 });
