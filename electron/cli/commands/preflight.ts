@@ -106,10 +106,10 @@ export function renderTodo(run: PreflightRun): string {
     if (finding.fix) lines.push(`    Fix: ${finding.fix}`);
     for (const line of finding.evidence.slice(0, 8)) lines.push(`    seen: ${line}`);
   });
-  const passed = run.findings.filter((finding) => finding.verdict === 'pass').map((finding) => finding.title);
-  if (passed.length > 0) lines.push('', `Passed: ${passed.join('; ')}`);
-  const skipped = run.findings.filter((finding) => finding.verdict === 'skip');
-  if (skipped.length > 0) lines.push(`Skipped: ${skipped.map((finding) => `${finding.title} (${finding.evidence[finding.evidence.length - 1] ?? ''})`).join('; ')}`);
+  const rest = run.findings.filter((finding) => finding.verdict === 'pass' || finding.verdict === 'skip');
+  if (rest.length > 0) lines.push('', 'Checked:');
+  // The last evidence line is the conclusion ("mail goes to mx.oldisp.example …"), worth seeing even on a pass.
+  for (const finding of rest) lines.push(`  ${marks[finding.verdict]} ${finding.title}: ${finding.evidence[finding.evidence.length - 1] ?? ''}`);
   lines.push('', `${run.summary.fail} failed, ${run.summary.warn} warnings, ${run.summary.pass} passed, ${run.summary.skip} skipped`);
   return lines.join('\n') + '\n';
 }
