@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { CloudwardError } from '../../contract/index.js';
-import { createHandoverHandlers, createLocalHost, inventoryText, openCapture, planText, runText, writeCapture } from '../../../native/index.js';
+import { CloudwardError, type ServiceEvent } from '../../contract/index.js';
+import { createHandoverHandlers, createLocalHost, type HandoverHandlers, inventoryText, openCapture, planText, runText, writeCapture } from '../../../native/index.js';
 import { parse } from '../args.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectory } from '../data-paths.js';
@@ -24,6 +24,17 @@ const options = {
   format: { type: 'string' },
   out: { type: 'string' },
 } as const;
+
+/** The handover room's handlers as the service host composes them (Windows: this PC; elsewhere captures only). */
+export function serviceHandoverHandlers(environment: NodeJS.ProcessEnv, publish: (event: ServiceEvent) => void): HandoverHandlers {
+  const local = createLocalHost();
+  return createHandoverHandlers({
+    localHost: local === undefined ? undefined : () => local,
+    openCapture: (dir) => openCapture(resolve(dir)),
+    backupRoot: join(dataDirectory(environment), 'handover-backups'),
+    emit: publish,
+  });
+}
 
 /** Office licence, identity and credential clean-up when a PC goes to a new user (issue 13). */
 export async function handoverCommand(args: string[], io: CliIo): Promise<number> {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { parseCmdkeyList, parseRegQuery, type SimulatedWindowsState } from '../../../native/index.js';
+import { formatRegFile, parseCmdkeyList, parseRegQuery, type CaptureManifest, type SimulatedWindowsState } from '../../../native/index.js';
 import { fixturesDir } from '../../support/fixtures.js';
 
 /**
@@ -136,3 +136,41 @@ export function officeItemsOfAnn(): string[] {
   for (const line of keyLines) lines.push(`product-key ${ospp.toLowerCase()} ${line.slice(-5)}`);
   return lines.sort();
 }
+
+/** A capture folder as a technician would bring back, its raw files the recorded fixtures themselves. */
+export function captureFromFixtures(dir: string): void {
+  const manifest: CaptureManifest = {
+    version: 1,
+    takenAt: '2026-11-28T20:00:00.000Z',
+    environment: handedOverPc().environment,
+    osppPaths: [ospp],
+    processes: [{ name: 'WINWORD.EXE', pid: 777 }],
+  };
+  writeFileSync(join(dir, 'capture.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'ospp-dstatus.txt'), readFixture(fixtureNames.dstatus), 'latin1');
+  writeFileSync(join(dir, 'cmdkey-list.txt'), readFixture(fixtureNames.cmdkey), 'latin1');
+  writeFileSync(join(dir, 'vnextdiag-list.txt'), readFixture(fixtureNames.vnextdiag), 'latin1');
+  mkdirSync(join(dir, 'registry'));
+  writeFileSync(
+    join(dir, 'registry', 'HKEY_CURRENT_USER_Software_Microsoft_Office.reg'),
+    formatRegFile([
+      { key: 'HKCU\\Software\\Microsoft\\Office\\16.0\\Common\\Licensing\\LicensingNext', values: parseRegQuery(readFixture(fixtureNames.licensingNext)) },
+      { key: 'HKCU\\Software\\Microsoft\\Office\\16.0\\Common\\Identity\\Identities\\3e47136a-2382-43d3-98e7-fa3646a91bfe_ADAL', values: [{ name: 'EmailAddress', type: 'REG_SZ', data: 'user@example.com' }] },
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'registry', 'HKEY_LOCAL_MACHINE_SOFTWARE_Microsoft_Office.reg'),
+    formatRegFile([
+      {
+        key: 'HKLM\\SOFTWARE\\Microsoft\\Office\\ClickToRun\\Configuration',
+        values: [
+          { name: 'Platform', type: 'REG_SZ', data: 'x86' },
+          { name: 'ProductReleaseIds', type: 'REG_SZ', data: 'O365ProPlusRetail' },
+          { name: 'InstallationPath', type: 'REG_SZ', data: 'C:\\Program Files\\Microsoft Office' },
+        ],
+      },
+    ]),
+  );
+  writeFileSync(join(dir, 'folder-listing.txt'), '5\tC:\\Users\\ann\\AppData\\Local\\Microsoft\\Office\\16.0\\Licensing\\x-authString-0\r\n1200\tC:\\Users\\ann\\AppData\\Local\\Microsoft\\Office\\Licenses\\5\\lic\r\n');
+}
+
