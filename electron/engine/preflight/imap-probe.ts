@@ -33,6 +33,39 @@ export function moveHours(bytes: number): number {
   return bytes / ingestionBytesPerHour;
 }
 
+export function capabilityFinding(capabilities: readonly string[]): PreflightFinding {
+  const evidence = [`CAPABILITY ${capabilities.join(' ')}`];
+  if (!capabilities.includes('IMAP4REV1') && !capabilities.includes('IMAP4REV2')) {
+    return capabilityCheck.fail(evidence, 'The server does not say it speaks IMAP4rev1; export the mail another way (PST or .eml).');
+  }
+  if (!capabilities.includes('SPECIAL-USE') && !capabilities.includes('XLIST')) {
+    return capabilityCheck.warn([...evidence, 'no SPECIAL-USE: Sent, Trash and Junk are recognised by name only'], 'Check in the migration preview that Sent, Deleted and Junk folders were recognised; rename any that were not.');
+  }
+  return capabilityCheck.pass(evidence);
+}
+
+export function folderFinding(folders: number, messages: number, lines: readonly string[], unreadable: readonly string[]): PreflightFinding {
+  const evidence = [`${folders} folders, ${messages} messages`, ...lines.slice(0, 100), ...unreadable];
+  if (folders === 0) return folderCheck.fail(evidence, 'The account shows no folders: check that it is the right mailbox (an admin login may need --admin-user).');
+  if (unreadable.length > 0) return folderCheck.warn(evidence, 'Some folders could not be opened: check their permissions on the server before the move, or they will be missing.');
+  return folderCheck.pass(evidence);
+}
+
+export function sizeFinding(total: number, messages: number, how: string): PreflightFinding {
+  const evidence = [`${formatBytes(total)} (${total} bytes) in ${messages} messages, from ${how}`];
+  if (total > businessMailboxQuotaBytes) {
+    return sizeCheck.warn([...evidence, 'larger than the 50 GB mailbox of Microsoft 365 Business plans'], 'Give this user a plan with a 100 GB mailbox (E3/E5) or an online archive, or clean up before the move.');
+  }
+  return sizeCheck.pass(evidence);
+}
+
+export function durationFinding(total: number): PreflightFinding {
+  const hours = moveHours(total);
+  const evidence = [`${formatBytes(total)} at 150 MB per 5 minutes (≈1.8 GB an hour per mailbox, Exchange Online’s limit for Graph and EWS) ≈ ${hours < 1 ? `${Math.ceil(hours * 60)} minutes` : `${hours.toFixed(1)} hours`}`];
+  if (hours > longMoveHours) return durationCheck.warn(evidence, 'Start this mailbox days before the cutover and run it again on the day: the second run only moves what is new.');
+  return durationCheck.pass(evidence);
+}
+
 export const imapProbe: PreflightProbe = {
   area: 'source',
   checks: [loginCheck, capabilityCheck, folderCheck, sizeCheck, durationCheck],
@@ -78,12 +111,7 @@ export const imapProbe: PreflightProbe = {
     try {
       const findings: PreflightFinding[] = [loginCheck.pass([`signed in to ${where} as ${address.user} (${address.secure ? 'TLS' : 'STARTTLS'})`])];
       const capabilities = [...client.capabilities.keys()].map((name) => name.toUpperCase()).sort();
-      const capabilityEvidence = [`CAPABILITY ${capabilities.join(' ')}`];
-      if (!capabilities.includes('IMAP4REV1') && !capabilities.includes('IMAP4REV2')) {
-        findings.push(capabilityCheck.fail(capabilityEvidence, 'The server does not say it speaks IMAP4rev1; export the mail another way (PST or .eml).'));
-      } else if (!capabilities.includes('SPECIAL-USE') && !capabilities.includes('XLIST')) {
-        findings.push(capabilityCheck.warn([...capabilityEvidence, 'no SPECIAL-USE: Sent, Trash and Junk are recognised by name only'], 'Check in the migration preview that Sent, Deleted and Junk folders were recognised; rename any that were not.'));
-      } else findings.push(capabilityCheck.pass(capabilityEvidence));
+      findings.push(capabilityFinding(capabilities));
 
       const statusSize = capabilities.includes('STATUS=SIZE') || capabilities.includes('IMAP4REV2');
       const folders = (await client.list()).filter((folder) => !folder.flags.has('\\Noselect') && !folder.flags.has('\\NonExistent'));
@@ -105,22 +133,10 @@ export const imapProbe: PreflightProbe = {
           unreadable.push(`${folder.path}: ${toImapError(error, folder.path).message}`);
         }
       }
-      const folderEvidence = [`${folders.length} folders, ${messages} messages`, ...lines.slice(0, 100), ...unreadable];
-      if (folders.length === 0) findings.push(folderCheck.fail(folderEvidence, 'The account shows no folders: check that it is the right mailbox (an admin login may need --admin-user).'));
-      else if (unreadable.length > 0) findings.push(folderCheck.warn(folderEvidence, 'Some folders could not be opened: check their permissions on the server before the move, or they will be missing.'));
-      else findings.push(folderCheck.pass(folderEvidence));
+      findings.push(folderFinding(folders.length, messages, lines, unreadable));
 
-      const how = statusSize ? 'STATUS (SIZE)' : 'the sum of every message’s RFC822.SIZE (the server has no STATUS=SIZE)';
-      const sizeEvidence = [`${formatBytes(total)} (${total} bytes) in ${messages} messages, from ${how}`];
-      if (total > businessMailboxQuotaBytes) {
-        findings.push(sizeCheck.warn([...sizeEvidence, 'larger than the 50 GB mailbox of Microsoft 365 Business plans'], 'Give this user a plan with a 100 GB mailbox (E3/E5) or an online archive, or clean up before the move.'));
-      } else findings.push(sizeCheck.pass(sizeEvidence));
-
-      const hours = moveHours(total);
-      const durationEvidence = [`${formatBytes(total)} at 150 MB per 5 minutes (≈1.8 GB an hour per mailbox, Exchange Online’s limit for Graph and EWS) ≈ ${hours < 1 ? `${Math.ceil(hours * 60)} minutes` : `${hours.toFixed(1)} hours`}`];
-      if (hours > longMoveHours) {
-        findings.push(durationCheck.warn(durationEvidence, 'Start this mailbox days before the cutover and run it again on the day: the second run only moves what is new.'));
-      } else findings.push(durationCheck.pass(durationEvidence));
+      findings.push(sizeFinding(total, messages, statusSize ? 'STATUS (SIZE)' : 'the sum of every message’s RFC822.SIZE (the server has no STATUS=SIZE)'));
+      findings.push(durationFinding(total));
       return findings;
     } finally {
       await client.logout().catch(() => client.close());
