@@ -50,7 +50,7 @@ export interface StoredEvent extends StoredItemBase {
   readonly kind: 'event';
   /** Patches applied to occurrences, by the occurrence's original start (ISO). */
   readonly exceptions: Map<string, Record<string, unknown>>;
-  /** Original starts (ISO date) of occurrences deleted from the series. */
+  /** Original starts (ISO, UTC) of occurrences deleted from the series. */
   readonly cancelledOccurrences: string[];
 }
 

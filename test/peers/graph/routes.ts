@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { windowsToIana } from '../../../electron/engine/model/windows-time-zones.js';
+
 import type { Csdl } from './csdl.js';
 import { validateBody } from './body-validator.js';
 import { type FolderKind, type GraphMailbox, normalisePropertyId, type StoredEvent, type StoredFolder, type StoredItem, type StoredMessage } from './mailbox-store.js';
@@ -327,10 +329,28 @@ function createTyped(ctx: RouteContext, kind: 'contact' | 'event' | 'task', fold
 
 const dayMs = 86_400_000;
 
-/** Occurrence starts (ISO, UTC) of a series between two instants: daily, weekly, absoluteMonthly and absoluteYearly patterns. */
+/** The instant at which a zone's wall clock shows `local` (ms of a UTC-based wall-clock reading). */
+function zonedInstant(local: number, timeZone: string | undefined): number {
+  const iana = timeZone === undefined || /^(UTC|Etc\/UTC)$/i.test(timeZone) ? 'Etc/UTC' : windowsToIana[timeZone] ?? timeZone;
+  let guess = local;
+  for (let pass = 0; pass < 2; pass += 1) {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: iana, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(guess));
+    const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? '0');
+    const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+    guess += local - shown;
+  }
+  return guess;
+}
+
+/**
+ * Occurrence starts (ISO, UTC) of a series between two instants, expanded on the series' wall clock in
+ * its own zone as Exchange does: daily, weekly, absolute/relative monthly and absolute yearly patterns
+ * (GRAPH:api/resources/recurrencepattern).
+ */
 function occurrences(event: StoredEvent, from: number, to: number): string[] {
-  const recurrence = event.posted.recurrence as { pattern?: { type?: string; interval?: number; daysOfWeek?: string[]; dayOfMonth?: number; month?: number }; range?: { type?: string; startDate?: string; endDate?: string; numberOfOccurrences?: number } } | undefined;
-  const start = Date.parse(`${String((event.posted.start as { dateTime?: string } | undefined)?.dateTime ?? '')}Z`);
+  const recurrence = event.posted.recurrence as { pattern?: { type?: string; interval?: number; daysOfWeek?: string[]; dayOfMonth?: number; month?: number; index?: string }; range?: { type?: string; startDate?: string; endDate?: string; numberOfOccurrences?: number } } | undefined;
+  const startField = event.posted.start as { dateTime?: string; timeZone?: string } | undefined;
+  const start = Date.parse(`${String(startField?.dateTime ?? '').replace(/(\.\d+)?Z?$/, '')}Z`);
   if (!recurrence?.pattern || !Number.isFinite(start)) return [];
   const pattern = recurrence.pattern;
   const range = recurrence.range ?? {};
@@ -338,23 +358,30 @@ function occurrences(event: StoredEvent, from: number, to: number): string[] {
   const end = range.type === 'endDate' && range.endDate ? Date.parse(`${range.endDate}T23:59:59Z`) : Infinity;
   const limit = range.type === 'numbered' ? range.numberOfOccurrences ?? 0 : Infinity;
   const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+  const ordinals = ['first', 'second', 'third', 'fourth'];
   const out: string[] = [];
   let count = 0;
   const first = new Date(start);
-  for (let day = 0; day < 3660 && count < limit; day += 1) {
-    const at = start + day * dayMs;
-    if (at > end || at > to) break;
-    const date = new Date(at);
+  for (let day = 0; day < 20_000 && count < limit; day += 1) {
+    const local = start + day * dayMs;
+    if (local > end) break;
+    const date = new Date(local);
+    const months = (date.getUTCFullYear() - first.getUTCFullYear()) * 12 + date.getUTCMonth() - first.getUTCMonth();
+    const weekday = days[date.getUTCDay()] ?? '';
     let hit = false;
     if (pattern.type === 'daily') hit = day % interval === 0;
-    else if (pattern.type === 'weekly') hit = Math.floor(day / 7) % interval === 0 && (pattern.daysOfWeek ?? []).includes(days[date.getUTCDay()] ?? '');
-    else if (pattern.type === 'absoluteMonthly') {
-      const months = (date.getUTCFullYear() - first.getUTCFullYear()) * 12 + date.getUTCMonth() - first.getUTCMonth();
-      hit = date.getUTCDate() === (pattern.dayOfMonth ?? first.getUTCDate()) && months % interval === 0;
+    else if (pattern.type === 'weekly') hit = Math.floor(day / 7) % interval === 0 && (pattern.daysOfWeek ?? []).includes(weekday);
+    else if (pattern.type === 'absoluteMonthly') hit = months % interval === 0 && date.getUTCDate() === (pattern.dayOfMonth ?? first.getUTCDate());
+    else if (pattern.type === 'relativeMonthly') {
+      const nth = Math.floor((date.getUTCDate() - 1) / 7);
+      const last = new Date(local + 7 * dayMs).getUTCMonth() !== date.getUTCMonth();
+      hit = months % interval === 0 && (pattern.daysOfWeek ?? []).includes(weekday) && (pattern.index === 'last' ? last : ordinals[nth] === (pattern.index ?? 'first'));
     } else if (pattern.type === 'absoluteYearly') hit = date.getUTCDate() === (pattern.dayOfMonth ?? first.getUTCDate()) && date.getUTCMonth() + 1 === (pattern.month ?? first.getUTCMonth() + 1);
     if (!hit) continue;
     count += 1;
-    if (at >= from) out.push(date.toISOString().replace('.000Z', 'Z'));
+    const instant = zonedInstant(local, startField?.timeZone);
+    if (instant > to) break;
+    if (instant >= from) out.push(new Date(instant).toISOString().replace('.000Z', 'Z'));
   }
   return out;
 }
@@ -364,7 +391,7 @@ function instances(ctx: RouteContext, event: StoredEvent, query: URLSearchParams
   const from = Date.parse(query.get('startDateTime') ?? '');
   const to = Date.parse(query.get('endDateTime') ?? '');
   if (!Number.isFinite(from) || !Number.isFinite(to)) return graphError(400, 'ErrorInvalidParameter', 'startDateTime and endDateTime are required.');
-  const starts = occurrences(event, from, to).filter((start) => !event.cancelledOccurrences.includes(start.slice(0, 10)));
+  const starts = occurrences(event, from, to).filter((start) => !event.cancelledOccurrences.includes(start));
   const duration = Date.parse(`${String((event.posted.end as { dateTime?: string }).dateTime)}Z`) - Date.parse(`${String((event.posted.start as { dateTime?: string }).dateTime)}Z`);
   return {
     status: 200,
@@ -487,7 +514,8 @@ export function route(ctx: RouteContext, req: RouteRequest): RouteAnswer {
       // GRAPH:api/event-delete: deleting a meeting the user organises sends a cancellation to its attendees.
       if (attendeesOf(event) > 0) ctx.violate('cancellation-sent', `DELETE of "${String(event.posted.subject ?? '')}" with attendees`);
       if (occurrence) {
-        if (!event.cancelledOccurrences.includes(occurrence.slice(0, 10))) event.cancelledOccurrences.push(occurrence.slice(0, 10));
+        // cancelledOccurrences lists the original starts of deleted occurrences (GRAPH:api/resources/event).
+        if (!event.cancelledOccurrences.includes(occurrence)) event.cancelledOccurrences.push(occurrence);
         event.exceptions.delete(occurrence);
       } else m.items.splice(m.items.indexOf(event), 1);
       return { status: 204 };
