@@ -1,11 +1,11 @@
 import {
-  autocompleteCommands,
   CloudwardError,
+  handoverCommands,
   type ServiceEvent,
   type ServiceHandlers,
 } from '../contract/index.js';
 import { createPreflightHandlers } from '../engine/preflight/preflight-handlers.js';
-import { serviceHandoverHandlers } from './commands/handover.js';
+import { createAutocompleteHandlers } from '../engine/autocomplete/handlers.js';
 import { outlookDiscoveryHandlers } from './outlook-discovery.js';
 import { createDispatcher, createJobService, type Dispatcher, type JobService, type JobServiceOptions, type ServiceListener, type SubscribeOptions } from '../engine/service/index.js';
 
@@ -46,8 +46,8 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     // Rooms: ONE spread line each, replacing that room's `unserved(...)` line, e.g.
     //   ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter }),
     ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log }),
-    ...serviceHandoverHandlers(options.environment, jobs.publish),
-    ...unserved(autocompleteCommands, 'autocomplete'),
+    ...unserved(handoverCommands, 'handover'),
+    ...createAutocompleteHandlers(),
     ...outlookDiscoveryHandlers(),
   };
   return {
