@@ -1,10 +1,9 @@
 import {
-  CloudwardError,
-  handoverCommands,
   type ServiceEvent,
   type ServiceHandlers,
 } from '../contract/index.js';
 import { createPreflightHandlers } from '../engine/preflight/preflight-handlers.js';
+import { serviceHandoverHandlers } from './commands/handover.js';
 import { createAutocompleteHandlers } from '../engine/autocomplete/handlers.js';
 import { outlookDiscoveryHandlers } from './outlook-discovery.js';
 import { createDispatcher, createJobService, type Dispatcher, type JobService, type JobServiceOptions, type ServiceListener, type SubscribeOptions } from '../engine/service/index.js';
@@ -23,18 +22,6 @@ export interface ServiceHost {
 }
 
 /**
- * Until a room's handlers are composed here its commands answer a clear error (they are in the routing
- * table so clients can be built against them). A room replaces its `unserved(...)` line with its factory.
- */
-function unserved<T extends Record<string, unknown>>(table: T, room: string): { [C in keyof T]: () => Promise<never> } {
-  const handlers = {} as { [C in keyof T]: () => Promise<never> };
-  for (const command of Object.keys(table) as (keyof T)[]) {
-    handlers[command] = () => Promise.reject(new CloudwardError('INTERNAL', `${String(command)}: the ${room} service is not part of this build yet`));
-  }
-  return handlers;
-}
-
-/**
  * The composition root of the service: the engine's job service plus every room's handlers, merged
  * into the one `ServiceHandlers` that the CLI (in-process), the Electron utility process
  * (utility-entry.ts) and the browser-mode host (ui-host.ts) all serve.
@@ -46,7 +33,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     // Rooms: ONE spread line each, replacing that room's `unserved(...)` line, e.g.
     //   ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter }),
     ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log }),
-    ...unserved(handoverCommands, 'handover'),
+    ...serviceHandoverHandlers(options.environment, jobs.publish),
     ...createAutocompleteHandlers(),
     ...outlookDiscoveryHandlers(),
   };
