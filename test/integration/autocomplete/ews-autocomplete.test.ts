@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAutocomplete } from '../../../electron/engine/autocomplete/index.js';
 import { Ledger } from '../../../electron/engine/ledger/ledger.js';
 import { runJob } from '../../../electron/engine/pipeline/run-job.js';
+import { renderHtml } from '../../../electron/engine/report/html-report.js';
+import { buildJobReports } from '../../../electron/engine/report/report-data.js';
 import { nk2SourceSpec } from '../../../electron/engine/sources/nk2/nk2-spec.js';
 import { ewsTargetSpec } from '../../../electron/engine/targets/ews/ews-spec.js';
 import { startEwsPeer, type EwsPeer } from '../../peers/ews/ews-peer.js';
@@ -47,7 +49,7 @@ describe.skipIf(!hasFixtures)('nk2: into EWS: the mailbox autocomplete list', ()
       });
       const job = ledger.findOrCreateJob(`nk2:${nk2}`, `ews:${peer.url}`);
       const mailboxes = ledger.mailboxes(job.id);
-      return { result, mailboxes, items: mailboxes.flatMap((row) => ledger.items(row.id)) };
+      return { result, mailboxes, items: mailboxes.flatMap((row) => ledger.items(row.id)), html: renderHtml(buildJobReports(ledger)) };
     } finally {
       ledger.close();
     }
@@ -71,8 +73,10 @@ describe.skipIf(!hasFixtures)('nk2: into EWS: the mailbox autocomplete list', ()
       binaryData: existing.toString('base64'),
     });
 
-    const { mailboxes } = await migrate(mailbox, path.join(dir, 'merge.sqlite'));
+    const { mailboxes, html } = await migrate(mailbox, path.join(dir, 'merge.sqlite'));
     expect(mailboxes[0]).toMatchObject({ state: 'finished' });
+    // The customer's report says how many entries reached the new mailbox.
+    expect(html).toContain('Autocomplete: 1 entries reached the mailbox&#39;s autocomplete list (2 entries in it now)');
     expect(mailboxes[0]!.note).toMatch(/^Autocomplete: 1 entries reached the mailbox's autocomplete list \(2 entries in it now\)/);
 
     const blob = stored(mailbox)!;

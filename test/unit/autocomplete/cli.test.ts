@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { CliIo } from '../../../electron/cli/cli-io.js';
 import { autocompleteCommand } from '../../../electron/cli/commands/autocomplete.js';
+import { main } from '../../../electron/cli/main.js';
 import { CloudwardError } from '../../../electron/contract/index.js';
 import { readAutocomplete } from '../../../electron/engine/autocomplete/index.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
@@ -84,5 +85,19 @@ describe.skipIf(!hasFixtures)('cloudward autocomplete', () => {
     expect(error).toBeInstanceOf(CloudwardError);
     expect((error as CloudwardError).code).toBe('FORMAT_INVALID');
     expect((error as CloudwardError).message).toBe(`${bad}: property 0x6001001F length says 2147483647 bytes but only 2172 remain at offset 40 (0x28)`);
+  });
+
+  it('is reachable as `cloudward autocomplete`, and a damaged file is one line on stderr with a failure exit code', async () => {
+    const sink = io();
+    expect(await main(['autocomplete', 'read', nk2, '--json'], sink)).toBe(0);
+    expect(JSON.parse(sink.out())).toMatchObject({ version: 10, trailingBytes: 20 });
+    const bad = join(dir, 'truncated.nk2');
+    writeFileSync(bad, readFileSync(nk2).subarray(0, 500));
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await main(['autocomplete', 'read', bad], { ...io(), stderr: stderr as unknown as NodeJS.WriteStream });
+    expect(code).toBe(5);
+    expect(err).toMatch(/^cloudward: .*truncated\.nk2: .* offset \d+ \(0x[0-9a-f]+\)\n$/);
   });
 });
