@@ -29,7 +29,8 @@ export function BatchPanel({ onStarted }: { onStarted: (jobId: number) => void }
   const [folder, setFolder] = useState('');
   const [parallel, setParallel] = useState(4);
   const [removePasswords, setRemovePasswords] = useState(true);
-  const [csv, setCsv] = useState<{ name: string; text: string }>();
+  const [csv, setCsv] = useState('');
+  const [sourceCa, setSourceCa] = useState('');
   const [plan, setPlan] = useState<JobPlan>();
   const [busy, setBusy] = useState<'planning' | 'starting'>();
   const [error, setError] = useState<Error>();
@@ -38,6 +39,7 @@ export function BatchPanel({ onStarted }: { onStarted: (jobId: number) => void }
     const scheme = security === 'tls' ? 'imaps' : 'imap';
     const defaultPort = security === 'tls' ? 993 : 143;
     const options: Record<string, string> = {};
+    if (sourceCa.trim() !== '') options.sourceCa = sourceCa.trim();
     if (adminUser.trim() !== '') {
       options.adminUser = adminUser.trim();
       options.loginFormat = loginFormat;
@@ -55,13 +57,13 @@ export function BatchPanel({ onStarted }: { onStarted: (jobId: number) => void }
       source: `${scheme}://${host.trim()}${port === defaultPort ? '' : `:${port}`}`,
       target,
       options,
-      batchCsv: csv?.text ?? '',
+      batchCsv: csv.trim(),
       parallel,
       removePasswords,
     };
   };
 
-  const ready = host.trim() !== '' && csv !== undefined && (targetKind !== 'folder' || folder.trim() !== '') && (targetKind !== 'exchange' || ewsUrl.trim() !== '');
+  const ready = host.trim() !== '' && csv.trim() !== '' && (targetKind !== 'folder' || folder.trim() !== '') && (targetKind !== 'exchange' || ewsUrl.trim() !== '');
 
   const makePlan = async () => {
     setBusy('planning');
@@ -129,16 +131,17 @@ export function BatchPanel({ onStarted }: { onStarted: (jobId: number) => void }
           <input
             id={id}
             aria-describedby={hint}
-            type="file"
-            accept=".csv,text/csv"
+            value={csv}
+            placeholder="C:\Migration\users.csv"
             onChange={(event) => {
-              const file = event.target.files?.[0];
               setPlan(undefined);
-              if (file === undefined) return setCsv(undefined);
-              void file.text().then((text) => setCsv({ name: file.name, text }));
+              setCsv(event.target.value);
             }}
           />
         )}
+      </Field>
+      <Field label={t('dashboard.batch.sourceCa')} hint={t('dashboard.batch.sourceCaHint')}>
+        {(id, hint) => <input id={id} aria-describedby={hint} value={sourceCa} onChange={(event) => setSourceCa(event.target.value)} />}
       </Field>
       <fieldset className="choices compact">
         <legend>{t('dashboard.batch.target')}</legend>

@@ -150,7 +150,7 @@ export function JobDetail({ jobId }: { jobId: number }) {
       </div>
       {actionError !== undefined ? <ErrorNote error={actionError} /> : null}
 
-      <ThroughputChart mailboxIds={mailboxes.map((mailbox) => mailbox.id)} revision={live.revision} />
+      <ThroughputChart mailboxIds={mailboxes.map((mailbox) => mailbox.id)} settled={job.done + job.skipped + job.failed} />
 
       <table className="table mailboxes-table" data-testid="mailboxes-table">
         <caption>{t('dashboard.mailboxes.caption', { count: mailboxes.length })}</caption>

@@ -9,13 +9,12 @@ const width = 640;
 const height = 160;
 
 /** Items per minute over the job's life, from the ledger (so a reload keeps the history), for up to 50 mailboxes. */
-export function ThroughputChart({ mailboxIds, revision }: { mailboxIds: number[]; revision: number }) {
+export function ThroughputChart({ mailboxIds, settled }: { mailboxIds: number[]; settled: number }) {
   const { t, locale } = useI18n();
   const { client } = useService();
   const [points, setPoints] = useState<ChartPoint[]>([]);
   const [bucket, setBucket] = useState(60);
   const key = mailboxIds.slice(0, 50).join(',');
-  const refreshAt = Math.floor(revision / 20);
 
   useEffect(() => {
     if (key === '') return;
@@ -37,7 +36,7 @@ export function ThroughputChart({ mailboxIds, revision }: { mailboxIds: number[]
     return () => {
       live = false;
     };
-  }, [client, key, refreshAt]);
+  }, [client, key, settled]);
 
   const geometry = chartGeometry(points, width, height);
   const total = points.reduce((sum, point) => sum + (point.value * bucket) / 60, 0);

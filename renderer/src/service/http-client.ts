@@ -54,6 +54,9 @@ export function createHttpClient(options: HttpClientOptions): ServiceClient {
     } catch {
       return broken('Cloudward is not answering. Is `cloudward ui` still running?');
     }
+    if (response.status === 403 || response.status === 401 || response.status === 421) {
+      return { ok: false, error: { code: 'IPC_SENDER_REJECTED', message: 'This page\'s key was refused: open the address `cloudward ui` printed.', retryable: false } };
+    }
     let body: unknown;
     try {
       body = await response.json();
@@ -61,11 +64,7 @@ export function createHttpClient(options: HttpClientOptions): ServiceClient {
       return broken(`Cloudward answered HTTP ${response.status} without a reply.`);
     }
     const reply = replyEnvelopeSchema.safeParse(body);
-    if (!reply.success || reply.data.id !== id) {
-      return response.status === 403 || response.status === 401
-        ? { ok: false, error: { code: 'IPC_SENDER_REJECTED', message: 'This page\'s key was refused: open the address `cloudward ui` printed.', retryable: false } }
-        : broken(`Cloudward answered HTTP ${response.status} outside the contract.`);
-    }
+    if (!reply.success || reply.data.id !== id) return broken(`Cloudward answered HTTP ${response.status} outside the contract.`);
     return reply.data.result;
   };
 

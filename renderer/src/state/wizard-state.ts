@@ -83,11 +83,23 @@ export const exchangeOnlineEws = 'https://outlook.office365.com/EWS/Exchange.asm
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const isEmail = (value: string): boolean => emailPattern.test(value.trim());
 
+/** https, or plain http only on this PC itself (a test server or an SSH tunnel): passwords never cross a network in clear. */
+export function isEwsUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return false;
+  }
+  if (url.username !== '' || url.password !== '') return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+}
+
 export type TargetProblem = 'mailbox' | 'ewsUrl' | 'folder' | undefined;
 export function targetProblem(target: WizardState['target']): TargetProblem {
   if (target.kind === 'folder') return target.folder.trim() === '' ? 'folder' : undefined;
   if (!isEmail(target.mailbox)) return 'mailbox';
-  if (target.kind === 'exchange' && !/^https:\/\/[^\s/]+\/.*$/i.test(target.ewsUrl.trim())) return 'ewsUrl';
+  if (target.kind === 'exchange' && !isEwsUrl(target.ewsUrl)) return 'ewsUrl';
   return undefined;
 }
 
