@@ -13,6 +13,12 @@ import {
 
 const PROPERTY_HEADER = 16;
 const CLSID_BYTES = 16;
+/**
+ * Outlook keeps at most about a thousand entries of some 25 properties each; these caps sit twenty times
+ * above that and stop a small hostile file (16 bytes per property) from costing gigabytes of objects.
+ */
+export const MAX_ROWS = 20_000;
+export const MAX_PROPERTIES = 500_000;
 
 /**
  * A bounds-checked cursor. Every count and length is checked against the bytes that remain before
@@ -46,7 +52,8 @@ class Cursor {
 
   take(length: number, what: string): Uint8Array {
     if (length > this.remaining) this.fail(`${what} says ${length} bytes but only ${this.remaining} remain`);
-    const slice = this.bytes.slice(this.offset, this.offset + length);
+    // A view, not a copy: one allocation per property would make a hostile file of tiny properties slow.
+    const slice = this.bytes.subarray(this.offset, this.offset + length);
     this.offset += length;
     return slice;
   }
@@ -79,11 +86,18 @@ export function readAutocompleteFile(bytes: Uint8Array, options: ReadOptions = {
   // Outlook 2003/2007 write 10, Outlook 2010+ 12; others are not known to exist.
   if (major !== 10 && major !== 12) cursor.fail(`unknown major version ${major}`, 4);
   const rowCount = cursor.count('row count', 4);
+  if (rowCount > MAX_ROWS) cursor.fail(`row count ${rowCount} is more than any Outlook list holds (limit ${MAX_ROWS})`, 12);
   const rows: AutocompleteRow[] = [];
-  for (let index = 0; index < rowCount; index += 1) rows.push(readRow(cursor, index));
+  let properties = 0;
+  for (let index = 0; index < rowCount; index += 1) {
+    const row = readRow(cursor, index);
+    properties += row.properties.length;
+    if (properties > MAX_PROPERTIES) cursor.fail(`more than ${MAX_PROPERTIES} properties in all (row ${index})`);
+    rows.push(row);
+  }
   const extraInfo = cursor.take(cursor.u32('extra-info length'), 'extra-info length');
   const metadata = cursor.take(8, 'footer metadata');
-  const trailing = cursor.bytes.slice(cursor.offset);
+  const trailing = cursor.bytes.subarray(cursor.offset);
   return { major, minor, rows, extraInfo, metadata, trailing };
 }
 

@@ -104,6 +104,12 @@ describe.skipIf(!hasFixtures)('autocomplete fixtures (hand-decoded offsets from 
     expect(formatError(() => readAutocompleteFile(lie(0x24, 0xfffffff0))).message).toMatch(/says 4294967280 bytes but only \d+ remain at offset 40/);
     expect(formatError(() => readAutocompleteFile(lie(0, 0x12345678))).message).toMatch(/not an autocomplete file .*0x12345678/);
     expect(formatError(() => readAutocompleteFile(lie(4, 11))).message).toMatch(/unknown major version 11/);
+    // 200,000 empty rows fit in 800 KB but are more than any Outlook list: refused before they become objects.
+    const many = new Uint8Array(16 + 200_000 * 4 + 12);
+    new DataView(many.buffer).setUint32(0, 0xbaadf00d, true);
+    new DataView(many.buffer).setUint32(4, 12, true);
+    new DataView(many.buffer).setUint32(12, 200_000, true);
+    expect(formatError(() => readAutocompleteFile(many)).message).toMatch(/row count 200000 is more than any Outlook list holds \(limit 20000\) at offset 12/);
     // An unknown property type where the first tag is.
     expect(formatError(() => readAutocompleteFile(lie(0x14, 0x60010099))).message).toMatch(/unsupported property type 0x0099 .* offset 20/);
   });
