@@ -13,6 +13,17 @@ import { check, type PreflightProbe } from './probe.js';
 const accessCheck = check('target', 'target.access', 'Target: reachable, signed in and allowed');
 const exchangeOnlineHost = /(^|\.)outlook\.office(365)?\.com$/i;
 
+/** An ews: target in Exchange Online (outlook.office365.com), where EWS is being retired. */
+export function isExchangeOnlineEws(spec: string): boolean {
+  const parts = splitSpec(spec);
+  if (parts?.scheme !== 'ews') return false;
+  try {
+    return exchangeOnlineHost.test(new URL(parts.rest).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export const targetProbe: PreflightProbe = {
   area: 'target',
   checks: [accessCheck],
@@ -50,13 +61,7 @@ export const targetProbe: PreflightProbe = {
     } finally {
       await target.close().catch(() => undefined);
     }
-    let host = '';
-    try {
-      host = new URL(splitSpec(spec)?.rest ?? '').hostname;
-    } catch {
-      // graph: and others carry no URL.
-    }
-    if (scheme === 'ews' && exchangeOnlineHost.test(host)) {
+    if (isExchangeOnlineEws(spec)) {
       return [accessCheck.warn([...evidence, 'EWS works today, but Exchange Online removes it on 2027-04-01'], 'Prefer the graph: target for Exchange Online, so later runs keep working.')];
     }
     return [accessCheck.pass([...evidence, 'opened: the service answered and accepted the sign-in'])];

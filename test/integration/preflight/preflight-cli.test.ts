@@ -97,6 +97,8 @@ describe.skipIf(!hasDnsmasq)('cloudward preflight (the command and the service h
     expect(run.summary.fail).toBe(0);
     // Started, one event per check (each already in the ledger), finished: the app fills in live.
     expect(published.map((event) => event.type)).toEqual(['preflight-started', ...run.findings.map(() => 'preflight-check'), 'preflight-finished']);
+    const started = published[0];
+    expect(started?.type === 'preflight-started' ? started.checks.map((entry) => entry.checkId) : []).toEqual(run.findings.map((finding) => finding.checkId));
     const history = parseResponse('preflight:history', await handlers['preflight:history']({ domain: 'contoso.test', limit: 10 }));
     expect(history.runs.length).toBe(5);
     expect(history.runs[0]?.runId).toBe(run.runId);

@@ -7,6 +7,7 @@ import { areaOf, summarize } from '../../../electron/engine/preflight/preflight-
 import { todoList } from '../../../electron/engine/preflight/run-preflight.js';
 import { ehloExtensions, SmtpSession } from '../../../electron/engine/preflight/smtp-session.js';
 import { parseSpf } from '../../../electron/engine/preflight/spf-check.js';
+import { isExchangeOnlineEws } from '../../../electron/engine/preflight/target-probe.js';
 
 const GiB = 1024 ** 3;
 
@@ -36,6 +37,14 @@ describe('IMAP verdicts that no local server can be made to show', () => {
     expect(fifty.verdict).toBe('warn');
     expect(fifty.evidence[0]).toMatch(/≈ 28\.4 hours$/);
     expect(durationFinding(GiB).evidence[0]).toMatch(/≈ 35 minutes$/);
+  });
+});
+
+describe('target', () => {
+  it('an EWS target in Exchange Online is flagged (a warning even when it works: EWS leaves on 2027-04-01); on-premises and Graph are not', () => {
+    expect(isExchangeOnlineEws('ews:https://outlook.office365.com/EWS/Exchange.asmx')).toBe(true);
+    expect(isExchangeOnlineEws('ews:https://mail.contoso.com/EWS/Exchange.asmx')).toBe(false);
+    expect(isExchangeOnlineEws('graph:')).toBe(false);
   });
 });
 
