@@ -12,6 +12,7 @@ import type { PreparedItem, SourceFolder, SourceItem, TargetFolderRef } from '..
 import type { Source, SourceContext, UnreadableItem } from '../sources/source.js';
 import type { Target } from '../targets/target.js';
 import { canonicalContent, mailDedupKey, sha256 } from './content-identity.js';
+import { abortable, closeWithin } from './abortable.js';
 import { FolderMap } from './folder-map.js';
 import type { Gate } from './gate.js';
 import type { MailboxPlan } from './job-types.js';
@@ -129,12 +130,12 @@ export class MailboxRun {
     let target: Target | undefined;
     try {
       const opening = this.plan.createSource();
-      await opening.open().catch((error: unknown) => {
+      await abortable(opening.open(this.signal), this.signal).catch((error: unknown) => {
         throw toCloudwardError(error, 'SOURCE_UNREADABLE');
       });
       source = opening;
       this.target = this.plan.createTarget();
-      await this.target.open().catch((error: unknown) => {
+      await abortable(this.target.open(this.signal), this.signal).catch((error: unknown) => {
         throw toCloudwardError(error, 'TARGET_UNREACHABLE');
       });
       target = this.target;
@@ -147,7 +148,7 @@ export class MailboxRun {
       await this.pull(source);
       await this.drain();
       if (this.target.finishMailbox && !this.signal.aborted) {
-        const finished = await this.target.finishMailbox(this.signal).catch((error: unknown) => {
+        const finished = await abortable(this.target.finishMailbox(this.signal), this.signal).catch((error: unknown) => {
           throw toCloudwardError(error, 'TARGET_FAILED');
         });
         ledger.setMailboxNote(row.id, finished.notes.length > 0 ? finished.notes.join('\n') : undefined);
@@ -162,8 +163,10 @@ export class MailboxRun {
       }
     } finally {
       await this.drain().catch(() => undefined);
-      await source?.close().catch(() => undefined);
-      await target?.close().catch(() => undefined);
+      // A cancelled job does not wait long for a close that hangs (a dead connection): the ledger is already right.
+      const [openSource, openTarget] = [source, target];
+      if (openSource) await closeWithin(() => openSource.close(), this.signal.aborted);
+      if (openTarget) await closeWithin(() => openTarget.close(), this.signal.aborted);
     }
     const state = this.fatal ? 'failed' : this.signal.aborted ? 'cancelled' : 'finished';
     this.progress.state = state;
@@ -174,11 +177,28 @@ export class MailboxRun {
 
   private async pull(source: Source): Promise<void> {
     const context = this.context();
-    for await (const entry of source.entries(context)) {
-      await this.host.gate.wait(this.signal);
-      if (this.signal.aborted || this.fatal) break;
-      if (entry.type === 'folder') await this.folder(entry.folder);
-      else await this.item(entry.item);
+    // Stepped by hand rather than `for await`, so a source that stops answering (a USB disk gone, a
+    // server that never replies) cannot hold a cancel: each step races the signal.
+    const entries = source.entries(context)[Symbol.asyncIterator]();
+    let finished = false;
+    try {
+      for (;;) {
+        const step = await abortable(entries.next(), this.signal);
+        if (step.done) {
+          finished = true;
+          break;
+        }
+        const entry = step.value;
+        await this.host.gate.wait(this.signal);
+        if (this.signal.aborted || this.fatal) break;
+        if (entry.type === 'folder') await this.folder(entry.folder);
+        else await this.item(entry.item);
+      }
+    } finally {
+      if (!finished) {
+        const closing = Promise.resolve(entries.return?.()).catch(() => undefined);
+        if (!this.signal.aborted) await closing;
+      }
     }
     if (!this.signal.aborted && !this.fatal) await this.flush();
   }
@@ -226,7 +246,7 @@ export class MailboxRun {
     const { ledger } = this.host;
     const row = ledger.upsertFolder(this.mailboxId, folder.path, folder.special, folder.count);
     const wanted = row.target_path ? (JSON.parse(row.target_path) as string[]) : this.folderMap.map(folder);
-    const made = await this.target.ensureFolder(folder, wanted);
+    const made = await abortable(this.target.ensureFolder(folder, wanted, this.signal), this.signal);
     const renamed = made.path.join('/') !== wanted.join('/');
     ledger.setFolderTarget(row.id, made.path, made.targetId, renamed ? `renamed from ${wanted.join('/')}` : undefined);
     const ref: TargetFolderRef = { folderId: row.id, path: made.path, targetId: made.targetId };
@@ -298,7 +318,10 @@ export class MailboxRun {
     const draft: Draft = { item, seq, mime, size, contentHash, dedupKey, targetFolder: folder.ref, rowId: row?.id ?? 0 };
     if (row && row.state === 'pending' && row.attempts > 0 && this.target.reconcile) {
       // Sent before a crash with no answer recorded: ask the target before writing it again.
-      const found = await this.target.reconcile([this.prepared(draft)]).catch(() => [undefined]);
+      const found = await abortable(this.target.reconcile([this.prepared(draft)], this.signal), this.signal).catch((error: unknown) => {
+        if (this.signal.aborted) throw error;
+        return [undefined];
+      });
       if (found[0] !== undefined) {
         this.settleAlone(item, folder, size, contentHash, dedupKey, undefined, 'done', found[0]);
         return;
@@ -441,7 +464,7 @@ export class MailboxRun {
     if (attempt > 1) this.host.ledger.markSent(drafts.map((draft) => draft.rowId));
     let outcomes;
     try {
-      outcomes = await this.target.write(drafts.map((draft) => this.prepared(draft)), this.signal);
+      outcomes = await abortable(this.target.write(drafts.map((draft) => this.prepared(draft)), this.signal), this.signal);
       if (outcomes.length !== drafts.length) {
         throw new CloudwardError('INTERNAL', `The target answered ${outcomes.length} results for ${drafts.length} items`);
       }
@@ -498,8 +521,13 @@ export class MailboxRun {
       if (result.targetId === undefined || this.host.verifiedKinds.has(kind)) continue;
       this.host.verifiedKinds.add(kind);
       try {
-        await this.target.verify(this.prepared(result.draft), result.targetId);
+        await abortable(this.target.verify(this.prepared(result.draft), result.targetId, this.signal), this.signal);
       } catch (error) {
+        // Cancelled while reading back: nothing was found wrong; the items were written and are settled so.
+        if (this.signal.aborted) {
+          this.host.verifiedKinds.delete(kind);
+          return;
+        }
         const cause = toCloudwardError(error, 'VERIFY_FAILED');
         const failure = new CloudwardError('VERIFY_FAILED', `Verify after write failed for the first ${kind}: ${cause.message}`);
         result.error = failure.toInfo();

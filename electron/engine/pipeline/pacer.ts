@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { abortable } from './abortable.js';
+
 export interface Budget {
   readonly bytesPerWindow: number;
   readonly windowMs: number;
@@ -63,7 +65,7 @@ export class Pacer {
     for (;;) {
       signal?.throwIfAborted();
       if (this.inFlight >= this.budget.maxConcurrent) {
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
+        await abortable(new Promise<void>((resolve) => this.waiters.push(resolve)), signal);
         continue;
       }
       const wait = this.delayFor(bytes);

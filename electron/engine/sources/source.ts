@@ -8,8 +8,11 @@ import type { SourceEntry } from '../model/items.js';
 export interface Source {
   /** Human label: the file, the account. */
   readonly label: string;
-  /** Opens the source and fails early with a CloudwardError (SOURCE_UNREADABLE, SOURCE_AUTH_FAILED). */
-  open(): Promise<void>;
+  /**
+   * Opens the source and fails early with a CloudwardError (SOURCE_UNREADABLE, SOURCE_AUTH_FAILED).
+   * `signal` is the job's cancel (a login that hangs); the pipeline stops waiting on it anyway.
+   */
+  open(signal?: AbortSignal): Promise<void>;
   /**
    * Folders and items. `checkpoints` lets a source resume (IMAP: last UID per folder); the source
    * reports new checkpoints through `saveCheckpoint`, which the pipeline commits in order with the items

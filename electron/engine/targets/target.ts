@@ -25,19 +25,22 @@ export type ItemOutcome =
 export interface Target {
   readonly label: string;
   readonly capabilities: TargetCapabilities;
-  /** Connects and checks access before the job starts (blocked tenant, bad credentials). */
-  open(): Promise<void>;
+  /**
+   * Connects and checks access before the job starts (blocked tenant, bad credentials). `signal` (here and
+   * below) is the job's cancel: a target should stop its requests on it; the pipeline stops waiting anyway.
+   */
+  open(signal?: AbortSignal): Promise<void>;
   /** Finds or creates the folder; returns the target's id for it and the path it really used. */
-  ensureFolder(folder: SourceFolder, mappedPath: readonly string[]): Promise<{ targetId: string; path: readonly string[] }>;
+  ensureFolder(folder: SourceFolder, mappedPath: readonly string[], signal?: AbortSignal): Promise<{ targetId: string; path: readonly string[] }>;
   /** Writes a batch; answers per item, in the same order. Throws only when the whole batch failed. */
   write(batch: readonly PreparedItem[], signal: AbortSignal): Promise<ItemOutcome[]>;
   /**
    * After a crash, items that were sent but never answered are asked about here: the target says which
    * exist already (by the item's key or content), so a resume never writes them twice.
    */
-  reconcile?(items: readonly PreparedItem[]): Promise<(string | undefined)[]>;
+  reconcile?(items: readonly PreparedItem[], signal?: AbortSignal): Promise<(string | undefined)[]>;
   /** Reads back one written item to verify it (first item of each kind in a job). */
-  verify?(item: PreparedItem, targetId: string): Promise<void>;
+  verify?(item: PreparedItem, targetId: string, signal?: AbortSignal): Promise<void>;
   /**
    * Runs once after every item of a mailbox is settled and before close(), only when the mailbox ran
    * to its end (not when cancelled or failed). For what a target can only write as a whole, such as
