@@ -149,6 +149,8 @@ export const planStepSchema = z.object({
   needsElevation: z.boolean(),
   /** Part of the user's whole credential store: only with includeCredentialStore. */
   credentialStore: z.boolean().optional(),
+  /** The exact command or API call a run makes for this step (what a dry run shows). */
+  command: z.string().optional(),
 });
 export type PlanStep = z.infer<typeof planStepSchema>;
 

@@ -5,6 +5,7 @@ import { CloudwardError } from '../../electron/contract/index.js';
 import { createProcessRunner, type CommandRunner } from './command-runner.js';
 import { credentialTypeNumber, credentialTypes, deleteCredentialScript, listCredentialsScript, powershellArgs } from './credential-manager.js';
 import { parseRegQuery, parseRegQueryTree } from './reg-query.js';
+import { regDeleteArgs, registryViewArgs } from './handover/step-commands.js';
 import { keyId, longKey, normalizeKey } from './registry-path.js';
 import type { CredentialEntry, FileEntry, HostEnvironment, ProcessEntry, WindowsHost } from './windows-host.js';
 
@@ -37,14 +38,15 @@ export function createLiveHost(options: { runner?: CommandRunner; environment?: 
   const vars = options.environment ?? process.env;
   let environment: Promise<HostEnvironment> | undefined;
   // 64-bit Windows: ask for the 64-bit registry view whatever this process is (Click-to-Run keys live there).
-  const view = (): string[] => (vars['ProgramFiles(x86)'] !== undefined ? ['/reg:64'] : []);
+  const view64 = vars['ProgramFiles(x86)'] !== undefined;
 
   const powershell = async (script: string, env?: Record<string, string>): Promise<string> => {
     const result = await runner.run('powershell.exe', powershellArgs(script), { timeoutMs: powershellTimeoutMs, ...(env === undefined ? {} : { env }) });
     if (result.exitCode !== 0) throw new CloudwardError('COMMAND_FAILED', `PowerShell failed (exit ${result.exitCode}): ${result.stderr.trim().split(/\r?\n/)[0] ?? ''}`);
     return result.stdout.trim();
   };
-  const reg = (args: string[]) => runner.run('reg.exe', [...args, ...view()], { timeoutMs: regTimeoutMs });
+  const reg = (args: string[]) => runner.run('reg.exe', [...args, ...registryViewArgs(view64)], { timeoutMs: regTimeoutMs });
+  const regAsIs = (args: string[]) => runner.run('reg.exe', args, { timeoutMs: regTimeoutMs });
   const isAdmin = async (): Promise<boolean> => (await host.environment()).isAdmin;
   const failed = async (what: string, item: string, stderr: string): Promise<never> => {
     if (!(await isAdmin()) && /^(hklm|hku)\\/.test(keyId(item))) throw new CloudwardError('ELEVATION_REQUIRED', `${what} ${item} needs an administrator`, { item });
@@ -145,13 +147,13 @@ export function createLiveHost(options: { runner?: CommandRunner; environment?: 
     },
     async deleteRegistryKey(key) {
       if ((await host.readRegistryTree(key)) === undefined) return 'gone';
-      const result = await reg(['delete', longKey(key), '/f']);
+      const result = await regAsIs(regDeleteArgs(key, undefined, view64));
       if (result.exitCode !== 0) await failed('reg delete', key, result.stderr);
       return 'done';
     },
     async deleteRegistryValue(key, valueName) {
       if ((await host.readRegistry(key, valueName)).length === 0) return 'gone';
-      const result = await reg(['delete', longKey(key), '/v', valueName, '/f']);
+      const result = await regAsIs(regDeleteArgs(key, valueName, view64));
       if (result.exitCode !== 0) await failed('reg delete', `${key} [${valueName}]`, result.stderr);
       return 'done';
     },

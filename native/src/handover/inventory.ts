@@ -44,7 +44,15 @@ function dword(data: string | undefined): number | undefined {
 /** Which user a handover cleans: the signed-in one, or another profile by SID. */
 export async function resolveScope(host: WindowsHost, env: HostEnvironment, sid?: string): Promise<HandoverScope> {
   if (sid === undefined || sid.toUpperCase() === env.userSid?.toUpperCase()) {
-    return { hive: 'HKCU', otherUser: false, ...(env.userSid === undefined ? {} : { sid: env.userSid }), localAppData: env.localAppData, appData: env.appData, programData: env.programData };
+    return {
+      hive: 'HKCU',
+      otherUser: false,
+      ...(env.userSid === undefined ? {} : { sid: env.userSid }),
+      localAppData: env.localAppData,
+      appData: env.appData,
+      programData: env.programData,
+      registryView64: env.programFilesX86 !== undefined,
+    };
   }
   const profile = value(await host.readRegistry(joinKey(profileList, sid)), 'ProfileImagePath');
   if (profile === undefined) throw new CloudwardError('BAD_ARGUMENTS', `No user profile with SID ${sid} on this PC`);
@@ -57,6 +65,7 @@ export async function resolveScope(host: WindowsHost, env: HostEnvironment, sid?
     localAppData: win32.join(path, 'AppData', 'Local'),
     appData: win32.join(path, 'AppData', 'Roaming'),
     programData: env.programData,
+    registryView64: env.programFilesX86 !== undefined,
   };
 }
 

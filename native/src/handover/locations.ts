@@ -57,6 +57,8 @@ export interface HandoverScope {
   localAppData: string;
   appData: string;
   programData: string;
+  /** 64-bit Windows: reg.exe is told /reg:64 so Click-to-Run keys are not redirected. */
+  registryView64?: boolean;
 }
 
 export function userFolders(scope: HandoverScope): { path: string; why: string; elevated: boolean }[] {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { HandoverInventory, HandoverPlan, PlanStep } from '../../../electron/contract/index.js';
 import { keyId } from '../registry-path.js';
 import { assertAllowed, type HandoverScope } from './locations.js';
+import { stepCommand } from './step-commands.js';
 
 type StepDraft = Omit<PlanStep, 'id'>;
 
@@ -21,7 +22,7 @@ export function buildPlan(inventory: HandoverInventory, scope: HandoverScope, op
   const drafts: StepDraft[] = [];
   const add = (draft: StepDraft): void => {
     assertAllowed(draft, scope);
-    drafts.push(draft);
+    drafts.push({ ...draft, command: stepCommand(draft, scope.registryView64 === true) });
   };
   for (const key of inventory.productKeys) {
     add({

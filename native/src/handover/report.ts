@@ -17,7 +17,7 @@ const statusWords: Record<StepResult['status'], string> = {
 export function describeStep(step: Pick<PlanStep, 'kind' | 'target' | 'valueName' | 'osppPath'>): string {
   switch (step.kind) {
     case 'unpkey':
-      return `Uninstall product key …${step.target} (OSPP.VBS /unpkey:${step.target})`;
+      return `Uninstall the product key ending ${step.target} (OSPP.VBS /unpkey:${step.target})`;
     case 'delete-registry-key':
       return `Delete registry key ${step.target}`;
     case 'delete-registry-value':
@@ -39,7 +39,7 @@ export function inventoryText(inventory: HandoverInventory): string {
     `Office: ${inventory.installs.map((install) => `${install.kind} ${install.version} ${install.bitness}-bit${install.productReleaseIds.length > 0 ? ` [${install.productReleaseIds.join(', ')}]` : ''}${install.osppPath === undefined ? '' : `, OSPP.VBS at ${install.osppPath}`}`).join('; ') || 'none found'}`,
     `Licensing: ${inventory.licensing.mode}${inventory.licensing.sharedComputerActivation ? ', shared computer activation' : ''}`,
     `Accounts: ${accounts(inventory).join(', ') || 'none'}`,
-    `Product keys: ${inventory.productKeys.map((key) => `…${key.lastFive} ${key.licenseName}${key.status === undefined ? '' : ` (${key.status})`}`).join('; ') || 'none'}`,
+    `Product keys: ${inventory.productKeys.map((key) => `ending ${key.lastFive}: ${key.licenseName}${key.status === undefined ? '' : ` (${key.status})`}`).join('; ') || 'none'}`,
     `Identities: ${inventory.identities.length}; vNext licences: ${inventory.vnextLicenses.map((licence) => `${licence.product ?? licence.unreadable ?? '?'}${licence.notAfter === undefined ? '' : ` until ${licence.notAfter}`}`).join(', ') || 'none'}`,
     `Credentials: ${inventory.credentials.length}; registry locations: ${inventory.registry.length}; licensing folders: ${inventory.folders.length}`,
     `Other profiles: ${inventory.otherProfiles.map((profile) => `${profile.sid}${profile.loaded ? ' (loaded)' : ''}`).join(', ') || 'none'}`,
@@ -50,7 +50,7 @@ export function inventoryText(inventory: HandoverInventory): string {
 
 export function planText(plan: HandoverPlan): string {
   const lines = [
-    ...plan.steps.map((step) => `${step.id}  ${describeStep(step)}${step.needsElevation ? '  [administrator]' : ''}\n      why: ${step.why}`),
+    ...plan.steps.map((step) => `${step.id}  ${describeStep(step)}${step.needsElevation ? '  [administrator]' : ''}\n      why: ${step.why}${step.command === undefined ? '' : `\n      does: ${step.command}`}`),
     plan.steps.length === 0 ? 'Nothing to remove: this PC holds no Office sign-in of a previous user.' : `${plan.steps.length} step(s). Confirm token: ${plan.confirmToken}`,
     ...plan.warnings.map((warning) => `! ${warning}`),
   ];

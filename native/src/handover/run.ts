@@ -14,6 +14,7 @@ import type { WindowsHost } from '../windows-host.js';
 import { takeInventory, resolveScope } from './inventory.js';
 import { assertAllowed, officeProcessNames, type HandoverScope } from './locations.js';
 import { buildPlan } from './plan.js';
+import { unpkeyArgs } from './step-commands.js';
 
 export interface RunOptions {
   confirmToken: string;
@@ -90,7 +91,7 @@ async function backUp(host: WindowsHost, plan: HandoverPlan, dir: string): Promi
 async function execute(host: WindowsHost, step: PlanStep, credentialType: string): Promise<'done' | 'gone'> {
   switch (step.kind) {
     case 'unpkey': {
-      const result = await host.runCommand('cscript', ['//nologo', step.osppPath ?? '', `/unpkey:${step.target}`], { timeoutMs: 120_000 });
+      const result = await host.runCommand('cscript', unpkeyArgs(step.osppPath ?? '', step.target), { timeoutMs: 120_000 });
       const output = `${result.stdout}\n${result.stderr}`;
       // ospp prints "<Product key uninstall successful>"; an error prints "ERROR CODE: 0x...".
       if (result.exitCode !== 0 || /ERROR CODE:\s*0x/i.test(output)) {

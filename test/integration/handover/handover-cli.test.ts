@@ -22,7 +22,8 @@ describe.skipIf(!hasFixtures)('cloudward handover, as a technician runs it (skip
     const text = await runCli(['handover', 'plan', '--from-capture', dir]);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('Uninstall product key …M96P2 (OSPP.VBS /unpkey:M96P2)');
+    expect(text.stdout).toContain('Uninstall the product key ending M96P2 (OSPP.VBS /unpkey:M96P2)');
+    expect(text.stdout).toContain('does: cscript //nologo "C:\\Program Files\\Microsoft Office\\Office16\\OSPP.VBS" /unpkey:M96P2');
     expect(text.stdout).toContain('Delete saved credential OneDrive Cached Credential Business - Business1');
     expect(text.stdout).toContain('Close these first: WINWORD.EXE');
     expect(text.stdout).toMatch(/Confirm token: [0-9a-f]{16}/);

@@ -81,6 +81,10 @@ describe.skipIf(!hasFixtures)('handover on a simulated PC built from the recorde
     expect(after.filter((line) => !before.includes(line))).toEqual([]);
     expect(removed).toEqual(officeItemsOfAnn());
     expect(result.results.map((step) => step.status)).toEqual(plan.steps.map(() => 'done'));
+    // The commands the run made are the ones the plan showed.
+    const unpkeys = host.commands.filter((command) => command.some((arg) => arg.startsWith('/unpkey')));
+    expect(unpkeys.map((command) => command.map((arg) => (arg.includes(' ') ? `"${arg}"` : arg)).join(' '))).toEqual(plan.steps.filter((step) => step.kind === 'unpkey').map((step) => step.command));
+    expect(plan.steps.find((step) => step.kind === 'delete-registry-value')?.command).toBe('reg.exe delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Office\\ClickToRun\\Configuration /v O365ProPlusRetail.EmailAddress /f /reg:64');
     expect(result.clean).toBe(true);
     expect(result.remaining).toEqual([]);
     expect(result.after.identities).toEqual([]);
