@@ -1,3 +1,5 @@
+import { BlockList, isIP } from 'node:net';
+
 import type { PreflightFinding } from '../../contract/index.js';
 import type { DnsLookup } from './dns-lookup.js';
 import { check, type PreflightProbe } from './probe.js';
@@ -97,6 +99,35 @@ export async function walkSpf(dns: DnsLookup, domain: string, record: string): P
   return walk;
 }
 
+/**
+ * Whether the SPF terms reached allow `sender`: the same term, or for an address (ip4:/ip6:, with or without a
+ * prefix) an ip4:/ip6: range that contains it, so "ip4:198.51.100.7" is covered by "ip4:198.51.100.0/24".
+ */
+export function spfCovers(terms: ReadonlySet<string>, sender: string): boolean {
+  if (terms.has(sender)) return true;
+  const address = /^(ip4|ip6):([^/]+)(?:\/(\d+))?$/.exec(sender);
+  if (!address) return false;
+  const [, kind, ip = '', ownPrefix] = address;
+  const family = kind === 'ip4' ? 'ipv4' : 'ipv6';
+  if (isIP(ip) !== (kind === 'ip4' ? 4 : 6)) return false;
+  for (const term of terms) {
+    const range = /^(ip4|ip6):([^/]+)(?:\/(\d+))?$/.exec(term);
+    if (!range || range[1] !== kind) continue;
+    const full = kind === 'ip4' ? 32 : 128;
+    const prefix = Number(range[3] ?? full);
+    // A sender range is covered only by a range at least as wide.
+    if (ownPrefix !== undefined && Number(ownPrefix) < prefix) continue;
+    try {
+      const list = new BlockList();
+      list.addSubnet(range[2] ?? '', prefix, family);
+      if (list.check(ip, family)) return true;
+    } catch {
+      // A malformed range in someone's SPF record covers nothing.
+    }
+  }
+  return false;
+}
+
 const spfRecord = check('dns', 'dns.spf.record', 'One SPF record for the domain');
 const spfMicrosoft = check('dns', 'dns.spf.microsoft365', 'SPF allows Microsoft 365 to send');
 const spfLegacy = check('dns', 'dns.spf.legacy', "SPF and the old server's or ISP's sender");
@@ -132,7 +163,7 @@ export const spfProbe: PreflightProbe = {
     const legacy = request.legacySender?.trim().toLowerCase().replace(/^\+/, '');
     if (legacy === undefined || legacy === '') findings.push(spfLegacy.skip(['no old server or ISP sender named (--legacy-sender)']));
     else {
-      const present = walk.terms.has(legacy);
+      const present = spfCovers(walk.terms, legacy);
       if (request.phase === 'before') {
         findings.push(
           present

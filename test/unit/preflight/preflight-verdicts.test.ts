@@ -6,7 +6,7 @@ import { capabilityFinding, durationFinding, folderFinding, sizeFinding } from '
 import { areaOf, summarize } from '../../../electron/engine/preflight/preflight-store.js';
 import { todoList } from '../../../electron/engine/preflight/run-preflight.js';
 import { ehloExtensions, SmtpSession } from '../../../electron/engine/preflight/smtp-session.js';
-import { parseSpf } from '../../../electron/engine/preflight/spf-check.js';
+import { parseSpf, spfCovers } from '../../../electron/engine/preflight/spf-check.js';
 import { isExchangeOnlineEws } from '../../../electron/engine/preflight/target-probe.js';
 
 const GiB = 1024 ** 3;
@@ -65,6 +65,17 @@ describe('findings', () => {
       { qualifier: '?', name: 'all', text: '?all' },
       { qualifier: '+', name: 'redirect', value: 'y.example', text: 'redirect=y.example' },
     ]);
+  });
+
+  it("the old server's address is found inside an SPF range (ip4 and ip6), not only as the same text", () => {
+    const terms = new Set(['include:spf.protection.outlook.com', 'ip4:198.51.100.0/24', 'ip6:2001:db8::/32', 'a']);
+    expect(spfCovers(terms, 'ip4:198.51.100.7')).toBe(true);
+    expect(spfCovers(terms, 'ip4:198.51.100.0/25')).toBe(true);
+    expect(spfCovers(terms, 'ip4:198.51.0.0/16')).toBe(false);
+    expect(spfCovers(terms, 'ip4:203.0.113.7')).toBe(false);
+    expect(spfCovers(terms, 'ip6:2001:db8:1::25')).toBe(true);
+    expect(spfCovers(terms, 'a')).toBe(true);
+    expect(spfCovers(terms, 'mx')).toBe(false);
   });
 
   it('--dns-server takes an IP and port, never a name (so a test never asks the real DNS to find its DNS)', () => {
