@@ -76,10 +76,19 @@ async function previewOne(plan: MailboxPlan, row: MailboxRow | undefined, ledger
   const source = plan.createSource();
   try {
     await source.open();
-    const estimate = await source.estimate?.();
-    if (estimate) {
-      preview.items = estimate.items;
-      preview.bytes = estimate.bytes ?? 0;
+    const folders = await source.preview?.();
+    if (folders) {
+      // The source's own counts, with what the ledger already settled in each folder beside them.
+      const settled = new Map(preview.folders.map((folder) => [JSON.stringify(folder.path), folder.settled]));
+      preview.folders = folders.map((folder) => ({ path: [...folder.path], items: folder.items, bytes: folder.bytes, settled: settled.get(JSON.stringify(folder.path)) ?? 0 }));
+      preview.items = folders.reduce((sum, folder) => sum + folder.items, 0);
+      preview.bytes = folders.reduce((sum, folder) => sum + folder.bytes, 0);
+    } else {
+      const estimate = await source.estimate?.();
+      if (estimate) {
+        preview.items = estimate.items;
+        preview.bytes = estimate.bytes ?? 0;
+      }
     }
   } catch (error) {
     preview.error = toCloudwardError(error, 'SOURCE_UNREADABLE').toInfo();

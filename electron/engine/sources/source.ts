@@ -21,7 +21,18 @@ export interface Source {
   entries(context: SourceContext): AsyncIterable<SourceEntry>;
   /** Counts ahead for progress; may be cheaper than reading (folder counts). */
   estimate?(): Promise<{ items: number; bytes?: number } | undefined>;
+  /**
+   * Folder by folder, what a job would move (job:plan's preview), from cheap reads only: folder tables,
+   * IMAP STATUS, file sizes. Called after open(); `bytes` is 0 where the source cannot say cheaply.
+   */
+  preview?(signal?: AbortSignal): Promise<SourceFolderPreview[]>;
   close(): Promise<void>;
+}
+
+export interface SourceFolderPreview {
+  readonly path: readonly string[];
+  readonly items: number;
+  readonly bytes: number;
 }
 
 export interface SourceContext {

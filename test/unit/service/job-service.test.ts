@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,6 +72,15 @@ describe('job service', () => {
     const plan = await call(host, 'job:plan', { source: files.source, target: files.target });
     expect(plan.mailboxes).toHaveLength(1);
     expect(plan.totals.items).toBe(30);
+    // Per folder, from the files themselves (sizes on disk, not our reading of them).
+    const onDisk = (folder: string): { items: number; bytes: number } => {
+      const names = readdirSync(join(files.work, 'in', folder)).filter((name) => name.endsWith('.eml'));
+      return { items: names.length, bytes: names.reduce((sum, name) => sum + statSync(join(files.work, 'in', folder, name)).size, 0) };
+    };
+    const folders = plan.mailboxes[0]?.folders ?? [];
+    expect(folders.map((folder) => folder.path.join('/')).sort()).toEqual(['Inbox', 'Projects/Roof']);
+    for (const folder of folders) expect({ items: folder.items, bytes: folder.bytes }).toEqual(onDisk(folder.path.join('/')));
+    expect(plan.estimatedSeconds).toBeDefined();
     expect(plan.totals.settled).toBe(0);
     expect(existsSync(join(files.work, 'out'))).toBe(false);
 

@@ -4,7 +4,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { CloudwardError } from '../../../contract/index.js';
 import { specialFolderByName } from '../../model/folder-names.js';
 import type { MailFlags, MailItem, SourceEntry, SourceFolder } from '../../model/items.js';
-import type { Source, SourceContext } from '../source.js';
+import type { Source, SourceContext, SourceFolderPreview } from '../source.js';
 import { datesOf, maildirTime, type FileTime } from './item-dates.js';
 import { readHeaderSummary } from './mail-headers.js';
 
@@ -55,6 +55,18 @@ export class EmlSource implements Source {
     let items = 0;
     for await (const plan of this.plans()) items += plan.files.length;
     return { items };
+  }
+
+  /** Counts and file sizes per folder, without reading a message. */
+  async preview(signal?: AbortSignal): Promise<SourceFolderPreview[]> {
+    const folders: SourceFolderPreview[] = [];
+    for await (const plan of this.plans()) {
+      signal?.throwIfAborted();
+      let bytes = 0;
+      for (const file of plan.files) bytes += await fs.stat(file.path).then((stat) => stat.size, () => 0);
+      folders.push({ path: plan.folder.path, items: plan.files.length, bytes });
+    }
+    return folders;
   }
 
   async *entries(context: SourceContext): AsyncIterable<SourceEntry> {

@@ -3,7 +3,7 @@ import { ImapFlow, type FetchMessageObject, type ListResponse } from 'imapflow';
 import { CloudwardError } from '../../../contract/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { MailFlags, MailItem, SourceEntry, SourceFolder } from '../../model/items.js';
-import type { Source, SourceContext } from '../source.js';
+import type { Source, SourceContext, SourceFolderPreview } from '../source.js';
 import type { ImapAddress } from './imap-address.js';
 import { toImapError } from './imap-errors.js';
 import { assignRoles, splitMailboxName } from './folder-names.js';
@@ -115,6 +115,12 @@ export class ImapSource implements Source {
       // the server may already be gone; closing is best effort
     }
     client.close();
+  }
+
+  /** Message counts per folder (LIST-STATUS or STATUS); sizes would need a FETCH per message, so 0. */
+  async preview(signal?: AbortSignal): Promise<SourceFolderPreview[]> {
+    const folders = await this.listFolders(signal);
+    return folders.filter((folder) => folder.selectable).map((folder) => ({ path: folder.folder.path, items: folder.folder.count ?? 0, bytes: 0 }));
   }
 
   async estimate(): Promise<{ items: number; bytes?: number } | undefined> {
