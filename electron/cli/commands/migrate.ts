@@ -17,7 +17,7 @@ export const migrateUsage =
   'cloudward migrate --source SPEC --target SPEC [--ledger FILE] [--json] [--batch users.csv] [--parallel N]\n' +
   '                  [--source-ca FILE] [--admin-user NAME --login-format dovecot|sasl|exchange|mirapoint]\n' +
   '                  [--target-mailbox ADDRESS] [--target-auth token|basic|ntlm|device-code|client-credentials]\n' +
-  '                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--max-item-mb N] [--remove-passwords] [--log FILE]';
+  '                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--max-item-mb N] [--ews-budget-mb N] [--remove-passwords] [--log FILE]';
 
 const options = {
   source: { type: 'string' },
@@ -35,6 +35,7 @@ const options = {
   'client-id': { type: 'string' },
   'graph-endpoint': { type: 'string' },
   'max-item-mb': { type: 'string' },
+  'ews-budget-mb': { type: 'string' },
   'remove-passwords': { type: 'boolean' },
   'no-verify': { type: 'boolean' },
   log: { type: 'string' },
@@ -67,6 +68,8 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   copy('client-id', 'clientId');
   copy('graph-endpoint', 'graphEndpoint');
   if (values['max-item-mb'] !== undefined) specOptions['maxItemMb'] = positiveInteger(values['max-item-mb'], '--max-item-mb', 35);
+  // EWS: a safety byte budget per mailbox and 5 minutes (EWS throttling itself is time- and concurrency-based; the server's back-off drives the rest).
+  if (values['ews-budget-mb'] !== undefined) specOptions['ewsBudgetMb'] = positiveInteger(values['ews-budget-mb'], '--ews-budget-mb', 150);
   const spec: JobSpec = {
     source: sourceSpec,
     target: targetSpec,

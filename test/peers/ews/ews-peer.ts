@@ -21,8 +21,19 @@ export interface EwsPeerAuth {
   readonly bearerTokens?: readonly string[];
   /** Accepted basic credentials; undefined = any user/password. */
   readonly basic?: readonly { readonly user: string; readonly password: string }[];
-  /** Mailbox used when neither X-AnchorMailbox nor ExchangeImpersonation names one (Basic: the user name if it has an @). */
+  /**
+   * Mailbox of a caller the peer cannot identify (an opaque bearer token, a Basic user without "@"), when no
+   * X-AnchorMailbox names one. JWT tokens identify the caller by upn/preferred_username (delegated) or as an
+   * app (idtyp=app / roles without scp); Basic callers by their user name.
+   */
   readonly defaultMailbox?: string;
+  /**
+   * FullAccess grants (Add-MailboxPermission -AccessRights FullAccess): caller → mailboxes it may open ('*' = all).
+   * Without a grant, a caller reaches only its own mailbox (ErrorAccessDenied otherwise).
+   */
+  readonly fullAccess?: Readonly<Record<string, readonly string[]>>;
+  /** Delegated or Basic callers allowed to send ExchangeImpersonation (on-premises ApplicationImpersonation role). App-only tokens always may (full_access_as_app). */
+  readonly impersonators?: readonly string[];
 }
 
 /** Per-mailbox upload budget, as Exchange Online's 150 MB / 5 min, scaled down for tests. */
@@ -74,6 +85,37 @@ export interface EwsItemFailureRule {
   readonly when?: (item: EwsItemFailureContext) => boolean;
   /** How many times the rule fires before it is spent (default unlimited); 1 = a transient failure that a retry fixes. */
   readonly times?: number;
+  /**
+   * Reject the WHOLE request with an HTTP 500 SOAP fault of `code` (ErrorInvalidRequest, ErrorSchemaValidation) when the
+   * rule matches any item in it: nothing of the batch is stored (Exchange validates a request before it runs it,
+   * EWSREF:createitem "Error response": request-level errors are returned as SOAP faults).
+   */
+  readonly requestLevel?: boolean;
+}
+
+/**
+ * After the work is done (items stored), answer as something between client and store would: a proxy's 502/504, or an
+ * HTTP 500 without a SOAP fault (issue 9 point 6: such answers can follow a committed write).
+ */
+export interface EwsFailAfterCommit {
+  readonly status: 500 | 502 | 504;
+  /** Every Nth request of the matching operations (1 = each). */
+  readonly everyNth: number;
+  readonly operations?: readonly EwsOperationName[];
+  /** How many times it fires (default unlimited). */
+  readonly times?: number;
+}
+
+/**
+ * The documented throttling shape inside HTTP 200 (EWSDOC:ews-throttling-in-exchange, table of throttling errors):
+ * every response message ErrorInternalServerError with an inner ErrorServerBusy (MessageXml InnerErrorResponseCode)
+ * and BackOffMilliseconds; nothing is done.
+ */
+export interface EwsInnerServerBusy {
+  readonly everyNth: number;
+  readonly backOffMs: number;
+  readonly operations?: readonly EwsOperationName[];
+  readonly times?: number;
 }
 
 export interface EwsItemFailureContext {
@@ -99,6 +141,10 @@ export interface EwsSimulation {
   readonly delayMs: number | ((operation: EwsOperationName) => number);
   readonly dropConnections: EwsDropConnections | null;
   readonly itemFailures: readonly EwsItemFailureRule[];
+  readonly failAfterCommit: EwsFailAfterCommit | null;
+  readonly innerServerBusy: EwsInnerServerBusy | null;
+  /** How an over-long request is refused: HTTP 413, or IIS request filtering's 404.13 page (on-premises). Default '413'. */
+  readonly tooLargeAnswer: '413' | '404.13';
 }
 
 export interface EwsPeerOptions {
@@ -255,6 +301,8 @@ export interface EwsPeer {
   readonly requests: readonly EwsRequestRecord[];
   /** Change simulations at run time (shallow merge). */
   configure(simulation: Partial<EwsSimulation>): void;
+  /** The token expires now: every later request with it gets 401 (MSAL or the person must supply a new one). */
+  revokeToken(token: string): void;
   /** The mailbox's folders/items (created with its default folders on first use). */
   mailbox(smtp: string): PeerMailbox;
   mailboxes(): string[];

@@ -19,6 +19,16 @@ type Target =
 
 const notFound: Target = { kind: 'error', code: 'ErrorItemNotFound', text: NOT_FOUND };
 
+/** The mailbox whose items a request names (item ids carry their mailbox on Exchange); the caller's when none is known or allowed. */
+function holderOfRequest(ctx: OpContext, idEls: readonly Element[]): MailboxStore {
+  for (const idEl of idEls) {
+    const id = attr(idEl, 'RecurringMasterId') ?? attr(idEl, 'OccurrenceId') ?? attr(idEl, 'Id');
+    const holder = id ? ctx.holderOf(id) : undefined;
+    if (holder && ctx.canOpen(holder)) return holder;
+  }
+  return ctx.mailbox;
+}
+
 function resolveTarget(mailbox: MailboxStore, idEl: Element): Target {
   const occurrenceOf = (masterId: string | undefined, instanceIndex: number): Target => {
     const master = mailbox.itemById(masterId ?? '');
@@ -179,7 +189,8 @@ export const updateItem: Handler = (ctx: OpContext) => {
   const disposition = attr(ctx.el, 'MessageDisposition');
   const invitations = attr(ctx.el, 'SendMeetingInvitationsOrCancellations');
   const itemChanges = children(child(ctx.el, 'ItemChanges')!);
-  const targets = itemChanges.map((change) => resolveTarget(ctx.mailbox, children(change)[0]!));
+  const mailbox = holderOfRequest(ctx, itemChanges.map((change) => children(change)[0]!));
+  const targets = itemChanges.map((change) => resolveTarget(mailbox, children(change)[0]!));
   if (targets.some(isCalendar) && invitations !== 'SendToNone') {
     ctx.violation('meeting-invitations-sent', `UpdateItem SendMeetingInvitationsOrCancellations="${invitations ?? '(missing)'}" on a calendar item: a migration must use SendToNone`);
   }
@@ -227,7 +238,7 @@ export const updateItem: Handler = (ctx: OpContext) => {
       item.changeKey = newChangeKey();
       answer = { kind: item.kind, id: item.id, changeKey: item.changeKey };
     } else {
-      const stored = applyToOccurrence(ctx.mailbox, target.master as Writable<PeerItem>, target.instanceIndex, parsed);
+      const stored = applyToOccurrence(mailbox, target.master as Writable<PeerItem>, target.instanceIndex, parsed);
       answer = { kind: 'CalendarItem', id: stored.id, changeKey: stored.changeKey };
     }
     return successMessage(
@@ -241,7 +252,8 @@ export const updateItem: Handler = (ctx: OpContext) => {
 export const deleteItem: Handler = (ctx: OpContext) => {
   const cancellations = attr(ctx.el, 'SendMeetingCancellations');
   const idEls = children(child(ctx.el, 'ItemIds')!);
-  const targets = idEls.map((idEl) => resolveTarget(ctx.mailbox, idEl));
+  const mailbox = holderOfRequest(ctx, idEls);
+  const targets = idEls.map((idEl) => resolveTarget(mailbox, idEl));
   if (targets.some(isCalendar) && cancellations !== 'SendToNone') {
     ctx.violation('meeting-cancellations-sent', `DeleteItem SendMeetingCancellations="${cancellations ?? '(missing)'}" on a calendar item: a migration must use SendToNone`);
   }
@@ -251,7 +263,7 @@ export const deleteItem: Handler = (ctx: OpContext) => {
       return errorMessage('DeleteItem', 'ErrorSendMeetingCancellationsRequired', 'SendMeetingCancellations attribute is required for calendar items.');
     }
     if (target.kind === 'item') {
-      ctx.mailbox.deleteItem(target.item.id);
+      mailbox.deleteItem(target.item.id);
       return successMessage('DeleteItem', '');
     }
     const problem = occurrenceProblem(target.master, target.instanceIndex);
@@ -260,7 +272,7 @@ export const deleteItem: Handler = (ctx: OpContext) => {
     master.deletedOccurrences = [...master.deletedOccurrences, target.instanceIndex].sort((a, b) => a - b);
     // A deleted occurrence takes its exception (and that occurrence's id) with it.
     const gone = master.exceptions.find((e) => e.instanceIndex === target.instanceIndex);
-    if (gone) ctx.mailbox.occurrenceIds.delete(gone.id);
+    if (gone) mailbox.occurrenceIds.delete(gone.id);
     master.exceptions = master.exceptions.filter((e) => e !== gone);
     master.changeKey = newChangeKey();
     return successMessage('DeleteItem', '');

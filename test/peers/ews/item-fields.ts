@@ -1,6 +1,7 @@
 import libmime from 'libmime';
 
 import type { EwsItemKind, PeerExtendedProp, PeerFolder, PeerItem } from './ews-peer.js';
+import { rerenderMime } from './mime-render.js';
 import { attr, child, children, childrenNamed, esc, text } from './soap-xml.js';
 
 export const ITEM_CLASS: Record<EwsItemKind, string> = {
@@ -133,7 +134,8 @@ export function itemXml(item: PeerItem, folder: PeerFolder | undefined, shape: I
   const want = (uri: string, inDefault = false): boolean => shape.fieldUris.has(uri) || all || (inDefault && dflt);
   const parts: string[] = [];
   if (allowMime && item.mime && (shape.includeMime || shape.fieldUris.has('item:MimeContent'))) {
-    parts.push(`<t:MimeContent CharacterSet="${esc(item.mimeCharacterSet ?? 'UTF-8')}">${item.mime.toString('base64')}</t:MimeContent>`);
+    // Rebuilt from properties, as Exchange does: not the bytes that were sent (mime-render.ts).
+    parts.push(`<t:MimeContent CharacterSet="${esc(item.mimeCharacterSet ?? 'UTF-8')}">${rerenderMime(item.mime).toString('base64')}</t:MimeContent>`);
   }
   parts.push(`<t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>`);
   if (want('item:ParentFolderId') && folder) parts.push(`<t:ParentFolderId Id="${folder.id}" ChangeKey="${folder.changeKey}"/>`);
@@ -155,6 +157,7 @@ export function itemXml(item: PeerItem, folder: PeerFolder | undefined, shape: I
     const order = ['FlagStatus', 'StartDate', 'DueDate', 'CompleteDate'];
     parts.push(`<t:Flag>${order.filter((k) => item.flag![k] !== undefined).map((k) => `<t:${k}>${esc(item.flag![k]!)}</t:${k}>`).join('')}</t:Flag>`);
   }
+  if (item.kind === 'CalendarItem') parts.push(...calendarFields(item, want));
   if (item.kind === 'Message') {
     if (want('message:InternetMessageId') && item.internetMessageId) parts.push(`<t:InternetMessageId>${esc(item.internetMessageId)}</t:InternetMessageId>`);
     if (want('message:IsRead', true)) parts.push(`<t:IsRead>${item.isRead ? 'true' : 'false'}</t:IsRead>`);
@@ -186,4 +189,30 @@ export function itemValue(item: PeerItem, path: Element): string | undefined {
       return local ? item.fields[local] : undefined;
     }
   }
+}
+
+const RECURRENCE_XML = /<(?:[\w-]+:)?Recurrence[\s>][\s\S]*?<\/(?:[\w-]+:)?Recurrence>/;
+
+/**
+ * CalendarItem fields in types.xsd order. Every item Cloudward creates makes the mailbox owner its organizer, and
+ * for the organizer Exchange answers IsRecurring=false on a recurring master (EWSREF:isrecurring: "IsRecurring ...
+ * is false for the recurring master of the organizer", documented as a known issue); CalendarItemType says
+ * RecurringMaster and Recurrence is there.
+ */
+function calendarFields(item: PeerItem, want: (uri: string, inDefault?: boolean) => boolean): string[] {
+  const out: string[] = [];
+  const field = (uri: string, local: string, inDefault = false) => {
+    const value = item.fields[local];
+    if (want(uri, inDefault) && value !== undefined) out.push(`<t:${local}>${esc(value)}</t:${local}>`);
+  };
+  const recurrence = RECURRENCE_XML.exec(item.xml)?.[0];
+  field('calendar:UID', 'UID');
+  field('calendar:Start', 'Start', true);
+  field('calendar:End', 'End', true);
+  field('calendar:IsAllDayEvent', 'IsAllDayEvent');
+  field('calendar:Location', 'Location', true);
+  if (want('calendar:IsRecurring')) out.push('<t:IsRecurring>false</t:IsRecurring>');
+  if (want('calendar:CalendarItemType', true)) out.push(`<t:CalendarItemType>${recurrence ? 'RecurringMaster' : 'Single'}</t:CalendarItemType>`);
+  if (want('calendar:Recurrence') && recurrence) out.push(recurrence);
+  return out;
 }

@@ -9,6 +9,10 @@ export interface OpContext {
   readonly el: Element;
   readonly mailbox: MailboxStore;
   readonly mailboxFor: (smtp: string) => MailboxStore;
+  /** May the caller open this mailbox (its own, or FullAccess)? */
+  readonly canOpen: (mailbox: MailboxStore) => boolean;
+  /** The mailbox holding this item, occurrence or folder id (ids are unique across mailboxes, as Exchange's are). */
+  readonly holderOf: (id: string) => MailboxStore | undefined;
   readonly simulation: EwsSimulation;
   readonly violation: (rule: string, detail: string) => void;
   /** 1-based lifetime count of items offered to CreateItem. */
@@ -30,16 +34,36 @@ const ok = (body: string): OpAnswer => ({ status: 200, body, outcome: 'NoError' 
 interface FolderRef {
   readonly mailbox: MailboxStore;
   readonly folder: PeerFolder | undefined;
+  /** Set when the folder is in a mailbox the caller may not open. */
+  readonly denied?: boolean;
 }
 
+/**
+ * A DistinguishedFolderId names the caller's folder unless it has a <t:Mailbox> child
+ * (EWSREF:distinguishedfolderid: "Mailbox ... identifies the mailbox that contains the folder"; without it, the
+ * caller's or the impersonated user's mailbox). A FolderId is the folder wherever it lives. Another mailbox needs
+ * FullAccess (EWSDOC:delegate-access-and-ews-in-exchange), else ErrorAccessDenied.
+ */
 function resolveFolder(ctx: OpContext, idEl: Element): FolderRef {
+  let ref: FolderRef;
   if (idEl.localName === 'DistinguishedFolderId') {
     const smtp = text(child(child(idEl, 'Mailbox') ?? idEl, 'EmailAddress'));
     const mailbox = smtp ? ctx.mailboxFor(smtp) : ctx.mailbox;
-    return { mailbox, folder: mailbox.folderByDistinguishedId(attr(idEl, 'Id') ?? '') };
+    ref = { mailbox, folder: mailbox.folderByDistinguishedId(attr(idEl, 'Id') ?? '') };
+  } else {
+    const id = attr(idEl, 'Id') ?? '';
+    const mailbox = ctx.holderOf(id) ?? ctx.mailbox;
+    ref = { mailbox, folder: mailbox.folderById(id) };
   }
-  const id = attr(idEl, 'Id') ?? '';
-  return { mailbox: ctx.mailbox, folder: ctx.mailbox.folderById(id) };
+  return ctx.canOpen(ref.mailbox) ? ref : { mailbox: ref.mailbox, folder: undefined, denied: true };
+}
+
+const ACCESS_DENIED = 'Access is denied. Check credentials and try again.';
+
+/** ErrorAccessDenied or ErrorFolderNotFound for a folder that did not resolve. */
+function folderError(operation: string, ref: FolderRef, trailer?: string): string {
+  const options = trailer === undefined ? {} : { trailer };
+  return ref.denied ? errorMessage(operation, 'ErrorAccessDenied', ACCESS_DENIED, options) : errorMessage(operation, 'ErrorFolderNotFound', FOLDER_NOT_FOUND, options);
 }
 
 const FOLDER_NOT_FOUND = 'The specified folder could not be found in the store.';
@@ -123,10 +147,10 @@ const getFolder: Handler = (ctx) => {
   const ids = children(child(ctx.el, 'FolderIds')!);
   const shape = child(ctx.el, 'FolderShape');
   return ok(operationResponse('GetFolder', ids.map((idEl) => {
-    const { mailbox, folder } = resolveFolder(ctx, idEl);
-    return folder
-      ? successMessage('GetFolder', `<m:Folders>${folderXml(mailbox, folder, shape)}</m:Folders>`)
-      : errorMessage('GetFolder', 'ErrorFolderNotFound', FOLDER_NOT_FOUND, { trailer: '<m:Folders/>' });
+    const ref = resolveFolder(ctx, idEl);
+    return ref.folder
+      ? successMessage('GetFolder', `<m:Folders>${folderXml(ref.mailbox, ref.folder, shape)}</m:Folders>`)
+      : folderError('GetFolder', ref, '<m:Folders/>');
   })));
 };
 
@@ -137,8 +161,9 @@ const findFolder: Handler = (ctx) => {
   const shape = child(ctx.el, 'FolderShape');
   const { offset, max } = paging(ctx.el, 'IndexedPageFolderView');
   return ok(operationResponse('FindFolder', children(child(ctx.el, 'ParentFolderIds')!).map((idEl) => {
-    const { mailbox, folder } = resolveFolder(ctx, idEl);
-    if (!folder) return errorMessage('FindFolder', 'ErrorFolderNotFound', FOLDER_NOT_FOUND);
+    const ref = resolveFolder(ctx, idEl);
+    const { mailbox, folder } = ref;
+    if (!folder) return folderError('FindFolder', ref);
     const collect = (f: PeerFolder): PeerFolder[] => mailbox.childFolders(f).flatMap((c) => (deep ? [c, ...collect(c)] : [c]));
     const found = collect(folder).filter((f) => !restriction || matches(restriction, (path) => {
       switch (attr(path, 'FieldURI')) {
@@ -162,8 +187,10 @@ const FOLDER_KIND_CLASS: Record<string, [EwsFolderKind, string]> = {
 
 const createFolder: Handler = (ctx) => {
   const parentIdEl = children(child(ctx.el, 'ParentFolderId')!)[0]!;
-  const { mailbox, folder: parent } = resolveFolder(ctx, parentIdEl);
+  const parentRef = resolveFolder(ctx, parentIdEl);
+  const { mailbox, folder: parent } = parentRef;
   return ok(operationResponse('CreateFolder', children(child(ctx.el, 'Folders')!).map((fEl) => {
+    if (parentRef.denied) return folderError('CreateFolder', parentRef, '<m:Folders/>');
     if (!parent) return errorMessage('CreateFolder', 'ErrorParentFolderNotFound', 'Parent folder not found.', { trailer: '<m:Folders/>' });
     const name = text(child(fEl, 'DisplayName')) ?? '';
     // Exchange compares sibling folder names case-insensitively.
@@ -195,6 +222,22 @@ function ruleFires(ctx: OpContext, rule: EwsItemFailureRule, info: Parameters<No
   return true;
 }
 
+/** A request-level rule that matches any item of the batch: the whole request fails before anything is stored. */
+function requestLevelRule(ctx: OpContext, itemEls: readonly Element[], mailbox: MailboxStore): EwsItemFailureRule | undefined {
+  const rules = ctx.simulation.itemFailures.filter((r) => r.requestLevel);
+  if (rules.length === 0) return undefined;
+  return rules.find((rule) =>
+    itemEls.some((itemEl, indexInBatch) => {
+      const kind = (ITEM_CLASS[itemEl.localName as EwsItemKind] ? itemEl.localName : 'Item') as EwsItemKind;
+      const mimeEl = child(itemEl, 'MimeContent');
+      const headers = mimeEl ? mimeHeaders(Buffer.from((mimeEl.textContent ?? '').replace(/\s+/g, ''), 'base64')) : {};
+      const subject = text(child(itemEl, 'Subject')) ?? headers.subject;
+      const info = { mailbox: mailbox.smtp, indexInBatch, nthItem: 0, kind, ...(subject !== undefined ? { subject } : {}), ...(headers.messageId !== undefined ? { internetMessageId: headers.messageId } : {}) };
+      return (rule.indexInBatch === undefined || rule.indexInBatch === indexInBatch) && (!rule.when || rule.when(info));
+    }),
+  );
+}
+
 const createItem: Handler = (ctx) => {
   const createAttributes = attributes(ctx.el);
   const disposition = createAttributes.MessageDisposition;
@@ -203,6 +246,8 @@ const createItem: Handler = (ctx) => {
   const target = savedIn ? resolveFolder(ctx, children(savedIn)[0]!) : undefined;
   const itemEls = children(child(ctx.el, 'Items')!);
   if (disposition && disposition !== 'SaveOnly') ctx.violation('mail-sent', `CreateItem MessageDisposition="${disposition}": a migration never sends mail`);
+  const fatal = requestLevelRule(ctx, itemEls, target?.mailbox ?? ctx.mailbox);
+  if (fatal) return { status: 500, body: soapFault(fatal.code, fatal.message ?? 'The request is invalid.'), outcome: fatal.code };
   const messages = itemEls.map((itemEl, indexInBatch) => {
     const kind = (ITEM_CLASS[itemEl.localName as EwsItemKind] ? itemEl.localName : 'Item') as EwsItemKind;
     const fail = (code: string, text: string): string => errorMessage('CreateItem', code, text, { trailer: '<m:Items/>' });
@@ -228,10 +273,11 @@ const createItem: Handler = (ctx) => {
       mailbox: (target?.mailbox ?? ctx.mailbox).smtp, indexInBatch, nthItem, kind,
       ...(subject !== undefined ? { subject } : {}), ...(internetMessageId !== undefined ? { internetMessageId } : {}),
     };
-    const rule = ctx.simulation.itemFailures.find((r) => ruleFires(ctx, r, info));
+    const rule = ctx.simulation.itemFailures.find((r) => !r.requestLevel && ruleFires(ctx, r, info));
     if (rule) return fail(rule.code, rule.message ?? `Simulated failure ${rule.code}.`);
     const mailbox = target?.mailbox ?? ctx.mailbox;
     const folder = target ? target.folder : mailbox.folderByDistinguishedId(DEFAULT_FOLDER[kind]);
+    if (target?.denied) return fail('ErrorAccessDenied', ACCESS_DENIED);
     if (!folder) return fail('ErrorFolderNotFound', FOLDER_NOT_FOUND);
     const flagsProp = extendedProps.find((p) => p.tag === '0x0e07');
     const isReadText = text(child(itemEl, 'IsRead'));
@@ -270,8 +316,9 @@ const createItem: Handler = (ctx) => {
 };
 
 function findStoredItem(ctx: OpContext, id: string): { mailbox: MailboxStore; item: PeerItem } | undefined {
-  const item = ctx.mailbox.itemById(id);
-  return item ? { mailbox: ctx.mailbox, item } : undefined;
+  const mailbox = ctx.holderOf(id);
+  const item = mailbox && ctx.canOpen(mailbox) ? mailbox.itemById(id) : undefined;
+  return mailbox && item ? { mailbox, item } : undefined;
 }
 
 const getItem: Handler = (ctx) => {
@@ -289,8 +336,9 @@ const findItem: Handler = (ctx) => {
   const restriction = restrictionEl ? children(restrictionEl)[0] : undefined;
   const { offset, max } = paging(ctx.el, 'IndexedPageItemView');
   return ok(operationResponse('FindItem', children(child(ctx.el, 'ParentFolderIds')!).map((idEl) => {
-    const { mailbox, folder } = resolveFolder(ctx, idEl);
-    if (!folder) return errorMessage('FindItem', 'ErrorFolderNotFound', FOLDER_NOT_FOUND);
+    const ref = resolveFolder(ctx, idEl);
+    const { mailbox, folder } = ref;
+    if (!folder) return folderError('FindItem', ref);
     const found = mailbox.itemsIn(folder).filter((item) => !restriction || matches(restriction, (path) => itemValue(item, path)));
     const page = found.slice(offset, offset + max);
     // FindItem never returns MimeContent (Exchange refuses it there).

@@ -12,9 +12,9 @@ import type {
 } from './ews-peer.js';
 import { MailboxStore } from './mailbox-store.js';
 import { HANDLERS, notImplemented, type OpAnswer } from './operations.js';
-import { connectionCountFault, schemaValidationFault, serverBusyFault } from './responses.js';
+import { connectionCountFault, innerServerBusyAnswer, schemaValidationFault, serverBusyFault, soapFault } from './responses.js';
 import { SchemaValidator } from './schema-validator.js';
-import { child, descendant, parseRequest, text } from './soap-xml.js';
+import { child, children, descendant, parseRequest, text } from './soap-xml.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEFAULT_SCHEMA_DIR = path.resolve(REPO_ROOT, '../shared/fixtures/ews-schema');
@@ -25,8 +25,13 @@ const DEFERRED_BACKLOG_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_SIMULATION: EwsSimulation = {
   budget: null, maxConcurrent: null, random: null, blockedTenant: false, maxItemBytes: null, maxRequestBytes: null,
-  delayMs: 0, dropConnections: null, itemFailures: [],
+  delayMs: 0, dropConnections: null, itemFailures: [], failAfterCommit: null, innerServerBusy: null, tooLargeAnswer: '413',
 };
+
+/** IIS request filtering's answer to a body over maxAllowedContentLength (learn.microsoft.com iis requestLimits: 404.13). */
+const IIS_404_13 =
+  '<!DOCTYPE html><html><head><title>IIS 10.0 Detailed Error - 404.13 - Not Found</title></head><body><h3>HTTP Error 404.13 - Not Found</h3>' +
+  '<h4>The request filtering module is configured to deny a request that exceeds the request content length.</h4></body></html>';
 
 function emptyStats(): EwsPeerStats {
   return {
@@ -63,6 +68,26 @@ function selfSignedCert(): { key: string; cert: string } {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+interface Caller {
+  /** Lower-case user (upn / preferred_username / Basic user); null for an app or an opaque token. */
+  readonly user: string | null;
+  readonly appOnly: boolean;
+  /** A bearer token whose claims cannot be read (tests' 'test-token'). */
+  readonly opaque?: boolean;
+}
+
+/** Who a bearer token speaks for, from its claims as Exchange reads them; opaque tokens name nobody. */
+function tokenCaller(token: string): Caller {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const appOnly = claims.idtyp === 'app' || (claims.roles !== undefined && claims.scp === undefined);
+    const user = [claims.upn, claims.preferred_username, claims.unique_name].find((v): v is string => typeof v === 'string');
+    return { user: appOnly ? null : user?.toLowerCase() ?? null, appOnly };
+  } catch {
+    return { user: null, appOnly: false, opaque: true };
+  }
+}
+
 export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPeer> {
   const mode = options.validation ?? 'strict';
   const validator = mode === 'off' ? null : new SchemaValidator(options.schemaDir ?? DEFAULT_SCHEMA_DIR);
@@ -77,6 +102,8 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
   const windows = new Map<string, { at: number; bytes: number }[]>();
   const ruleUses = new Map<EwsItemFailureRule, number>();
   const sockets = new Set<Socket>();
+  /** Tokens that expired or were revoked mid-run: 401 from now on (access tokens last 60–90 minutes). */
+  const revokedTokens = new Set<string>();
   let seq = 0;
   let itemNumber = 0;
   let dropCounter = 0;
@@ -93,11 +120,15 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
   };
 
   /** Who is calling: undefined = no usable credentials (401). */
-  function authenticate(req: IncomingMessage): { user: string | null } | undefined {
+  function authenticate(req: IncomingMessage): Caller | undefined {
     const header = req.headers.authorization ?? '';
     const auth = options.auth;
     const bearer = /^Bearer\s+(\S+)$/i.exec(header);
-    if (bearer) return !auth?.bearerTokens || auth.bearerTokens.includes(bearer[1]!) ? { user: null } : undefined;
+    if (bearer) {
+      const token = bearer[1]!;
+      if (revokedTokens.has(token)) return undefined;
+      return !auth?.bearerTokens || auth.bearerTokens.includes(token) ? tokenCaller(token) : undefined;
+    }
     const basic = /^Basic\s+(\S+)$/i.exec(header);
     if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -105,9 +136,38 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
       if (colon < 0) return undefined;
       const user = decoded.slice(0, colon);
       const password = decoded.slice(colon + 1);
-      return !auth?.basic || auth.basic.some((c) => c.user === user && c.password === password) ? { user } : undefined;
+      return !auth?.basic || auth.basic.some((c) => c.user === user && c.password === password) ? { user: user.toLowerCase(), appOnly: false } : undefined;
     }
     return undefined;
+  }
+
+  function hasFullAccess(user: string | null, smtp: string): boolean {
+    const grants = user ? options.auth?.fullAccess?.[user] ?? options.auth?.fullAccess?.[user.toLowerCase()] : undefined;
+    return grants !== undefined && grants.some((g) => g === '*' || g.toLowerCase() === smtp);
+  }
+
+  /** The mailbox a request acts as; an error for app-only tokens without impersonation and impersonation without the right. */
+  function identify(caller: Caller, impersonated: string | undefined, anchor: string | undefined): { smtp: string | null; error?: { code: string; text: string } } {
+    if (impersonated !== undefined) {
+      // An opaque token (no readable claims) is given the benefit of the doubt, as if app-only.
+      if (caller.appOnly || caller.opaque || (caller.user !== null && (options.auth?.impersonators ?? []).some((u) => u.toLowerCase() === caller.user))) return { smtp: impersonated.toLowerCase() };
+      return { smtp: null, error: { code: 'ErrorImpersonateUserDenied', text: 'The account does not have permission to impersonate the requested user.' } };
+    }
+    if (caller.appOnly) return { smtp: null, error: { code: 'ErrorInvalidExchangeImpersonationHeaderData', text: 'ExchangeImpersonation SOAP header must be present for this type of OAuth token.' } };
+    if (caller.user !== null && caller.user.includes('@')) return { smtp: caller.user };
+    // A caller the peer cannot name (opaque test token, DOMAIN\user) stands for the anchored mailbox's own user.
+    const fallback = anchor ?? options.auth?.defaultMailbox;
+    return { smtp: fallback ? fallback.toLowerCase() : null };
+  }
+
+  const counters = new Map<string, { seen: number; fired: number }>();
+  function everyNth(name: string, n: number, times: number | undefined): boolean {
+    const c = counters.get(name) ?? { seen: 0, fired: 0 };
+    counters.set(name, c);
+    c.seen += 1;
+    if (c.seen % Math.max(1, n) !== 0 || (times !== undefined && c.fired >= times)) return false;
+    c.fired += 1;
+    return true;
   }
 
   function dropNow(operation: string, phase: string): boolean {
@@ -170,7 +230,11 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
     const header = parsed.header;
     const impersonated = header ? text(descendant(child(header, 'ExchangeImpersonation') ?? header, 'SmtpAddress') ?? descendant(child(header, 'ExchangeImpersonation') ?? header, 'PrimarySmtpAddress')) : undefined;
     const anchor = typeof req.headers['x-anchormailbox'] === 'string' ? req.headers['x-anchormailbox'] : undefined;
-    const smtp = (impersonated && child(header!, 'ExchangeImpersonation') ? impersonated : undefined) ?? anchor ?? options.auth?.defaultMailbox ?? (caller?.user?.includes('@') ? caller.user : undefined) ?? null;
+    // Whose mailbox a request without <t:Mailbox> means, as Exchange decides it: the impersonated user, else the
+    // caller. X-AnchorMailbox only routes (EWSDOC:how-to-maintain-affinity-between-group-of-subscriptions-and-mailbox-server;
+    // EWSDOC:impersonation-and-ews-in-exchange: "the caller's own mailbox unless impersonating").
+    const identity = caller ? identify(caller, impersonated && child(header!, 'ExchangeImpersonation') ? impersonated : undefined, anchor) : { smtp: null };
+    const smtp = identity.smtp;
     const record: EwsRequestRecord = {
       seq: ++seq, at: started, operation, mailbox: smtp?.toLowerCase() ?? null, bytes: received, status: 0, outcome: '',
       headers: { ...req.headers, authorization: req.headers.authorization ? '(redacted)' : undefined },
@@ -210,6 +274,13 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
       return;
     }
     if (tooLarge) {
+      if (simulation.tooLargeAnswer === '404.13') {
+        record.status = 404;
+        record.outcome = 'HTTP 404.13';
+        bump(stats.byStatus as Record<string, number>, '404');
+        res.writeHead(404, { 'content-type': 'text/html' }).end(IIS_404_13);
+        return;
+      }
       send(413, '', 'HTTP 413');
       return;
     }
@@ -244,6 +315,11 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
       if (validator.pendingBytes > DEFERRED_BACKLOG_BYTES) await validator.idle();
     }
     if (!parsed.operation) return send(500, schemaValidationFault(parsed.parseErrors[0] ?? 'No operation in soap:Body', 0, 0), 'ErrorSchemaValidation');
+    if (identity.error) {
+      // EXO: an app-only token without ExchangeImpersonation is refused (github.com/OfficeDev/ews-managed-api/issues/245);
+      // impersonation without the right is ErrorImpersonateUserDenied (EWSDOC:how-to-configure-impersonation).
+      return send(500, soapFault(identity.error.code, identity.error.text), identity.error.code);
+    }
     if (impersonated && !anchor) {
       violations.push({ operation, rule: 'impersonation-without-anchor', detail: 'ExchangeImpersonation without X-AnchorMailbox header (EXO routes on it)', requestSeq: record.seq });
     }
@@ -278,6 +354,12 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
       const delay = typeof simulation.delayMs === 'function' ? simulation.delayMs(operation) : simulation.delayMs;
       if (delay > 0) await sleep(delay);
 
+      const busy = simulation.innerServerBusy;
+      if (busy && (!busy.operations || busy.operations.includes(operation)) && everyNth('inner-busy', busy.everyNth, busy.times)) {
+        stats.throttled.serverBusy += 1;
+        const count = Math.max(1, children(child(parsed.operation, 'Items') ?? parsed.operation).length);
+        return send(200, innerServerBusyAnswer(operation, count, busy.backOffMs), 'ErrorInternalServerError/ErrorServerBusy');
+      }
       const handler = HANDLERS[operation];
       if (!handler) violations.push({ operation, rule: 'unimplemented-operation', detail: `the peer does not implement ${operation}`, requestSeq: record.seq });
       let answer: OpAnswer;
@@ -287,6 +369,8 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
               el: parsed.operation,
               mailbox: mailboxFor(record.mailbox ?? 'default@peer.invalid'),
               mailboxFor,
+              canOpen: (mb) => mb.smtp === (record.mailbox ?? 'default@peer.invalid') || hasFullAccess(caller.user, mb.smtp),
+              holderOf: (id) => [...mailboxes.values()].find((mb) => mb.itemById(id) !== undefined || mb.occurrenceIds.has(id) || mb.folderById(id) !== undefined),
               simulation,
               violation: (rule, detail) => violations.push({ operation, rule, detail, requestSeq: record.seq }),
               nextItemNumber: () => ++itemNumber,
@@ -300,6 +384,13 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
         answer = notImplemented(operation);
       }
       (stats.uploads[mbKey] ??= []).push({ at: Date.now(), bytes: received });
+      const gateway = simulation.failAfterCommit;
+      if (gateway && (!gateway.operations || gateway.operations.includes(operation)) && everyNth('after-commit', gateway.everyNth, gateway.times)) {
+        // The store did the work; the answer is lost on the way back.
+        return gateway.status === 500
+          ? send(500, '<html><body>Internal Server Error</body></html>', 'HTTP 500 (no SOAP fault) after commit', { 'content-type': 'text/html' })
+          : send(gateway.status, `<html><body>${gateway.status} Gateway error</body></html>`, `HTTP ${gateway.status} after commit`, { 'content-type': 'text/html' });
+      }
       if (dropNow(operation, 'after-commit')) return drop('dropped after-commit');
       if (dropNow(operation, 'mid-response')) {
         res.writeHead(answer.status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': String(Buffer.byteLength(answer.body)) });
@@ -345,6 +436,12 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
     requests,
     configure(next) {
       simulation = { ...simulation, ...next };
+      // A newly configured failure counts (everyNth, times) from zero.
+      if ('failAfterCommit' in next) counters.delete('after-commit');
+      if ('innerServerBusy' in next) counters.delete('inner-busy');
+    },
+    revokeToken(token) {
+      revokedTokens.add(token);
     },
     mailbox: (smtp) => mailboxFor(smtp),
     mailboxes: () => [...mailboxes.keys()],

@@ -67,3 +67,17 @@ export function schemaValidationFault(violation: string, line: number, position:
     `<t:LineNumber>${line}</t:LineNumber><t:LinePosition>${position}</t:LinePosition><t:Violation>${esc(violation)}</t:Violation>`,
   );
 }
+
+/**
+ * HTTP 200 whose every response message is ErrorInternalServerError with an inner ErrorServerBusy and a
+ * BackOffMilliseconds (EWSDOC:ews-throttling-in-exchange, throttling error table; the inner error travels in MessageXml).
+ */
+export function innerServerBusyAnswer(operation: string, count: number, backOffMs: number): string {
+  const message =
+    `<m:${operation}ResponseMessage ResponseClass="Error"><m:MessageText>An internal server error occurred. The operation failed., ${SERVER_BUSY_TEXT}</m:MessageText>` +
+    `<m:ResponseCode>ErrorInternalServerError</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml>` +
+    `<t:Value Name="InnerErrorMessageText">${esc(SERVER_BUSY_TEXT)}</t:Value><t:Value Name="InnerErrorResponseCode">ErrorServerBusy</t:Value>` +
+    `<t:Value Name="InnerErrorDescriptiveLinkKey">0</t:Value><t:Value Name="BackOffMilliseconds">${Math.round(backOffMs)}</t:Value></m:MessageXml>` +
+    `</m:${operation}ResponseMessage>`;
+  return operationResponse(operation, Array.from({ length: count }, () => message));
+}

@@ -15,6 +15,8 @@ export interface ParsedRequest {
 
 export function parseRequest(xml: string): ParsedRequest {
   const parseErrors: string[] = [];
+  // An empty body (or one the peer did not keep, such as an over-long request) is no document at all.
+  if (xml.trim() === '') return { operation: null, header: null, parseErrors: ['empty request body'] };
   const doc = new DOMParser({
     errorHandler: { warning: () => {}, error: (m: string) => parseErrors.push(m), fatalError: (m: string) => parseErrors.push(m) },
   }).parseFromString(xml, 'text/xml');

@@ -82,8 +82,9 @@ describe('EWS whole-request failures become CloudwardErrors the pipeline can act
     expect(error.message).toMatch(/graph:/i);
   });
 
-  it('401 is TARGET_AUTH_FAILED, 429 and 503 are THROTTLED with Retry-After', async () => {
-    expect((await failure('/unauthorized')).code).toBe('TARGET_AUTH_FAILED');
+  it('401 with a script token and nobody to ask is TOKEN_EXPIRED (not retried); 429 and 503 are THROTTLED with Retry-After', async () => {
+    const refused = await failure('/unauthorized');
+    expect([refused.code, refused.retryable]).toEqual(['TOKEN_EXPIRED', false]);
     const slow = await failure('/slow-down');
     expect([slow.code, slow.retryAfterMs]).toEqual(['THROTTLED', 7000]);
     expect((await failure('/unavailable')).code).toBe('THROTTLED');

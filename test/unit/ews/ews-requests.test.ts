@@ -150,7 +150,7 @@ function parse(xml: string) {
 }
 
 function extended(xmlOrChunks: string | XmlChunks): Map<string, string> {
-  const xml = typeof xmlOrChunks === 'string' ? xmlOrChunks : doc(createItemBody('@inbox', [xmlOrChunks]));
+  const xml = typeof xmlOrChunks === 'string' ? xmlOrChunks : doc(createItemBody('@inbox', [xmlOrChunks], 'alice@contoso.example'));
   const out = new Map<string, string>();
   const props = parse(xml).getElementsByTagNameNS(T, 'ExtendedProperty');
   for (let i = 0; i < props.length; i += 1) {
@@ -172,16 +172,16 @@ describe('EWS request bodies', () => {
   const draft = messageXml(mail({ flags: { seen: true, flagged: false, answered: false, draft: true, forwarded: true } }), mime, hash);
   const occurrences = occurrenceChanges(weekly);
 
-  documents.mailBatch = doc(createItemBody('@inbox', [messageXml(mail(), mime, hash), readUnread, draft]), 'alice@contoso.example');
+  documents.mailBatch = doc(createItemBody('@inbox', [messageXml(mail(), mime, hash), readUnread, draft], 'alice@contoso.example'), 'alice@contoso.example');
   documents.mailInFolderId = doc(createItemBody('AAMkADk=', [messageXml(mail({ sentAt: undefined, receivedAt: undefined }), mime, hash)], 'alice@contoso.example'));
-  documents.contact = doc(createItemBody('@contacts', [new XmlChunks().push(contactXml(contact, hash))]));
-  documents.distlist = doc(createItemBody('@contacts', [new XmlChunks().push(distributionListXml({ displayName: 'Team', members: [{ name: 'Bob', address: 'bob@example.org' }, { address: 'eve@example.org' }], categories: [] }, hash))]));
-  documents.weekly = doc(createItemBody('@calendar', [new XmlChunks().push(calendarItemXml(weekly, hash))]));
-  documents.allDay = doc(createItemBody('@calendar', [new XmlChunks().push(calendarItemXml(allDay, hash))]));
-  documents.monthly = doc(createItemBody('@calendar', [new XmlChunks().push(calendarItemXml(monthly, hash))]));
-  documents.task = doc(createItemBody('@tasks', [new XmlChunks().push(taskXml(task, hash))]));
-  documents.findByKey = doc(findItemsByKeyBody('@inbox', [hash, 'b'.repeat(64)]));
-  documents.findByOneKey = doc(findItemsByKeyBody('AAMkADk=', [hash]));
+  documents.contact = doc(createItemBody('@contacts', [new XmlChunks().push(contactXml(contact, hash))], 'alice@contoso.example'));
+  documents.distlist = doc(createItemBody('@contacts', [new XmlChunks().push(distributionListXml({ displayName: 'Team', members: [{ name: 'Bob', address: 'bob@example.org' }, { address: 'eve@example.org' }], categories: [] }, hash))], 'alice@contoso.example'));
+  documents.weekly = doc(createItemBody('@calendar', [new XmlChunks().push(calendarItemXml(weekly, hash))], 'alice@contoso.example'));
+  documents.allDay = doc(createItemBody('@calendar', [new XmlChunks().push(calendarItemXml(allDay, hash))], 'alice@contoso.example'));
+  documents.monthly = doc(createItemBody('@calendar', [new XmlChunks().push(calendarItemXml(monthly, hash))], 'alice@contoso.example'));
+  documents.task = doc(createItemBody('@tasks', [new XmlChunks().push(taskXml(task, hash))], 'alice@contoso.example'));
+  documents.findByKey = doc(findItemsByKeyBody('@inbox', [hash, 'b'.repeat(64)], 'alice@contoso.example'));
+  documents.findByOneKey = doc(findItemsByKeyBody('AAMkADk=', [hash], 'alice@contoso.example'));
   documents.getItem = doc(getItemBody('AAMkADk=', ['item:MimeContent', 'item:IsDraft', 'message:IsRead', 'item:DateTimeReceived'], ['0x0E07:Integer']));
   documents.deleteOccurrences = doc(deleteOccurrencesBody('AAMkADk=', occurrences.changes.filter((c) => !c.change).map((c) => c.index)));
   documents.updateOccurrences = doc(
@@ -227,7 +227,7 @@ describe('EWS request bodies', () => {
     expect(unread.get('0x0E07')).toBe('0');
     expect(unread.get('0x1090')).toBe('2');
     expect(unread.get('0x1081')).toBe('102');
-    const categories = parse(doc(createItemBody('@inbox', [readUnread]))).getElementsByTagNameNS(T, 'String');
+    const categories = parse(doc(createItemBody('@inbox', [readUnread], 'alice@contoso.example'))).getElementsByTagNameNS(T, 'String');
     expect([categories.item(0)?.textContent, categories.item(1)?.textContent, categories.length]).toEqual(['Blue', 'Project', 2]);
     // A source draft stays a draft (MSGFLAG_UNSENT), forwarded gets its verb.
     expect(extended(draft).get('0x0E07')).toBe(String(0x1 | 0x8));

@@ -36,7 +36,7 @@ describe('ews: target spec', () => {
     expect(caps.budget.windowMs).toBeGreaterThanOrEqual(300_000);
     expect(caps.budget.maxConcurrent).toBeLessThanOrEqual(4);
     expect(caps.maxBatchItems).toBe(10);
-    expect(caps.kinds).toEqual(['mail', 'contact', 'distlist', 'event', 'task']);
+    expect(caps.kinds).toEqual(['mail', 'contact', 'distlist', 'event', 'task', 'autocomplete']);
     expect(caps.sizeLimitAdvice).toMatch(/Set-Mailbox .*-MaxReceiveSize/);
   });
 

@@ -8,7 +8,7 @@ import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import type { EwsAuth } from './auth/auth.js';
 import { EwsAutocompleteList } from './autocomplete-list.js';
 import { ewsCapabilities, MB, type BudgetOverride } from './capabilities.js';
-import { tooLargeAdvice } from './errors.js';
+import { isRequestLevel, isUncertain, tooLargeAdvice } from './errors.js';
 import { sourceKeyHash } from './mapping/common.js';
 import { contactXml, distributionListXml } from './mapping/contact.js';
 import { calendarItemXml, occurrenceChanges } from './mapping/event.js';
@@ -59,6 +59,9 @@ class Lock {
 }
 
 const kindsWithoutXml = new Set<ItemKind>(['note', 'journal', 'autocomplete']);
+
+/** Keys per reconcile FindItem (one OR restriction). */
+const reconcileBatch = 25;
 
 export class EwsTarget implements Target {
   readonly label: string;
@@ -201,10 +204,14 @@ export class EwsTarget implements Target {
       try {
         results = await this.createTracked(client, folderId, group.map((entry) => entry.xml), keys, signal);
       } catch (error) {
-        // A request too big as a whole (HTTP 413) may still pass item by item.
-        if (!(error instanceof CloudwardError) || error.code !== 'ITEM_TOO_LARGE' || group.length === 1) throw error;
+        // A request too big as a whole (HTTP 413, IIS 404.13) may still pass item by item; a request-level fault
+        // (ErrorSchemaValidation, ErrorInvalidRequest) may come from one bad item: split to find it (issue 9 point 7).
+        const splittable = (error instanceof CloudwardError && error.code === 'ITEM_TOO_LARGE') || isRequestLevel(error);
+        if (!splittable) throw error;
         results = [];
-        for (const [position, entry] of group.entries()) {
+        // Alone, the item is the one at fault.
+        if (group.length === 1) results.push(failure(error));
+        else for (const [position, entry] of group.entries()) {
           results.push(...(await this.createTracked(client, folderId, [entry.xml], [keys[position] ?? ''], signal).catch((e: unknown) => [failure(e)])));
         }
       }
@@ -229,9 +236,7 @@ export class EwsTarget implements Target {
       for (const key of keys) this.uncertain.delete(key);
       return results;
     } catch (error) {
-      if (error instanceof CloudwardError && (error.code === 'CONNECTION_LOST' || error.code === 'TIMEOUT' || error.code === 'CANCELLED')) {
-        for (const key of keys) this.uncertain.add(key);
-      }
+      if (isUncertain(error)) for (const key of keys) this.uncertain.add(key);
       throw error;
     }
   }
@@ -265,7 +270,7 @@ export class EwsTarget implements Target {
     let xml: string;
     if (item.kind === 'contact') xml = contactXml(item.contact, hash);
     else if (item.kind === 'distlist') xml = distributionListXml(item.list, hash);
-    else if (item.kind === 'event') xml = calendarItemXml(item.event, hash);
+    else if (item.kind === 'event') xml = calendarItemXml(item.event, hash, this.options.mailbox);
     else if (item.kind === 'task') xml = taskXml(item.task, hash);
     else return { error: { code: 'ITEM_UNSUPPORTED', message: 'Unknown item kind', retryable: false } };
     const out = new XmlChunks().push(xml);
@@ -300,10 +305,19 @@ export class EwsTarget implements Target {
       byFolder.set(prepared.targetFolder.targetId, list);
     });
     const answers: (string | undefined)[] = items.map(() => undefined);
+    // One FindItem per folder and up to 25 keys (an OR restriction): a named property is not indexed, so each
+    // lookup scans the folder (issue 9 point 5).
     for (const [folderId, list] of byFolder) {
-      for (let start = 0; start < list.length; start += 25) {
-        const slice = list.slice(start, start + 25);
-        const found = await this.retrying(() => findItemsByKey(client, folderId, slice.map((entry) => entry.hash), this.closer.signal));
+      for (let start = 0; start < list.length; start += reconcileBatch) {
+        const slice = list.slice(start, start + reconcileBatch);
+        let found: Map<string, string>;
+        try {
+          found = await this.retrying(() => findItemsByKey(client, folderId, slice.map((entry) => entry.hash), this.closer.signal));
+        } catch (error) {
+          // A lookup that failed says nothing: the items stay uncertain, so write() asks again before sending any.
+          for (const prepared of items) this.uncertain.add(prepared.item.key);
+          throw error;
+        }
         for (const entry of slice) answers[entry.index] = found.get(entry.hash);
       }
     }
@@ -315,7 +329,7 @@ export class EwsTarget implements Target {
     if (!shape) return;
     const client = this.ready();
     const read = await this.retrying(() => getItem(client, targetId, shape.fields, shape.extended, this.closer.signal));
-    checkReadBack(item, read);
+    await checkReadBack(item, read);
   }
 
   /** Autocomplete entries were merged batch by batch; this reads the list back and says how many reached it. */

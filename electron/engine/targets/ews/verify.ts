@@ -4,6 +4,9 @@ import { eventTimes } from './mapping/event.js';
 import { MSGFLAG_UNSENT, PR_MESSAGE_FLAGS } from './mapping/mail.js';
 import { wallClock, formatDate } from '../exchange/time-zones.js';
 import type { ReadItem } from './operations/get-item.js';
+import { find } from './soap/parse.js';
+import { NS_TYPES } from './soap/xml.js';
+import { compareMailFacts, mimeFacts } from '../exchange/verify-values.js';
 
 export const verifyFields: Record<string, { fields: string[]; extended: string[] }> = {
   mail: {
@@ -12,7 +15,8 @@ export const verifyFields: Record<string, { fields: string[]; extended: string[]
   },
   contact: { fields: ['item:Subject', 'contacts:DisplayName', 'contacts:GivenName', 'contacts:Surname'], extended: [] },
   distlist: { fields: ['item:Subject', 'contacts:DisplayName'], extended: [] },
-  event: { fields: ['item:Subject', 'calendar:Start', 'calendar:End', 'calendar:IsAllDayEvent', 'calendar:IsRecurring'], extended: [] },
+  // Not calendar:IsRecurring: Exchange answers false on the organizer's own recurring master (EWSREF:isrecurring).
+  event: { fields: ['item:Subject', 'calendar:Start', 'calendar:End', 'calendar:IsAllDayEvent', 'calendar:CalendarItemType', 'calendar:Recurrence'], extended: [] },
   task: { fields: ['item:Subject', 'task:Status', 'task:PercentComplete'], extended: [] },
 };
 
@@ -26,31 +30,7 @@ function fail(item: PreparedItem, what: string): never {
 
 const sameInstant = (a: string | undefined, b: Date | undefined) => a !== undefined && b !== undefined && Math.abs(Date.parse(a) - b.getTime()) < 1000;
 
-/** Header lines of a MIME message, unfolded, lower-case names. */
-function headers(mime: Uint8Array): Map<string, string> {
-  const text = Buffer.from(mime).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const block = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
-  const out = new Map<string, string>();
-  for (const line of block.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) {
-      const name = line.slice(0, colon).trim().toLowerCase();
-      if (!out.has(name)) out.set(name, line.slice(colon + 1).trim());
-    }
-  }
-  return out;
-}
-
-/** Exchange may re-encode MIME; identical bytes pass, else the identifying headers must survive. */
-function bodyIntact(sent: Uint8Array, stored: Buffer): boolean {
-  if (Buffer.compare(Buffer.from(sent), stored) === 0) return true;
-  const a = headers(sent);
-  const b = headers(stored);
-  return ['message-id', 'subject', 'date', 'from'].every((name) => a.get(name) === undefined || a.get(name) === b.get(name)) && stored.length > 0;
-}
-
-export function checkReadBack(prepared: PreparedItem, read: ReadItem): void {
+export async function checkReadBack(prepared: PreparedItem, read: ReadItem): Promise<void> {
   const item = prepared.item;
   switch (item.kind) {
     case 'mail': {
@@ -64,7 +44,9 @@ export function checkReadBack(prepared: PreparedItem, read: ReadItem): void {
       if (item.sentAt && !sameInstant(read.field('DateTimeSent'), item.sentAt)) fail(prepared, `sent date ${read.field('DateTimeSent') ?? 'missing'} instead of ${item.sentAt.toISOString()}`);
       const mime = read.field('MimeContent');
       if (mime === undefined || prepared.mime === undefined) fail(prepared, 'no MIME content');
-      if (!bodyIntact(prepared.mime, Buffer.from(mime, 'base64'))) fail(prepared, 'a changed message body (MIME differs)');
+      // Exchange rebuilds MIME from properties (Date in UTC, re-encoded words, other quoting): compare values (issue 9 point 3).
+      const problems = compareMailFacts(await mimeFacts(prepared.mime), await mimeFacts(Buffer.from(mime, 'base64')));
+      if (problems.length > 0) fail(prepared, problems.join('; '));
       return;
     }
     case 'contact': {
@@ -85,7 +67,11 @@ export function checkReadBack(prepared: PreparedItem, read: ReadItem): void {
       if (read.field('Subject') !== undefined && read.field('Subject') !== event.subject) fail(prepared, `subject "${read.field('Subject') ?? ''}" instead of "${event.subject}"`);
       const allDay = read.field('IsAllDayEvent');
       if (allDay !== undefined && (allDay === 'true') !== event.allDay) fail(prepared, 'a different all-day setting');
-      if (event.recurrence && read.field('IsRecurring') === 'false') fail(prepared, 'a single event where the source had a series');
+      if (event.recurrence) {
+        const type = read.field('CalendarItemType');
+        const hasRecurrence = read.element !== undefined && find(read.element, 'Recurrence', NS_TYPES) !== undefined;
+        if (!hasRecurrence && type !== 'RecurringMaster') fail(prepared, `a single event (${type ?? 'no CalendarItemType'}) where the source had a series`);
+      }
       const times = eventTimes(event);
       for (const [which, got, sent, instant] of [
         ['start', read.field('Start'), times.start, event.start],

@@ -8,6 +8,7 @@ export const PR_MESSAGE_DELIVERY_TIME = 0x0e06;
 export const PR_CLIENT_SUBMIT_TIME = 0x0039;
 export const PR_FLAG_STATUS = 0x1090;
 export const PR_LAST_VERB_EXECUTED = 0x1081;
+export const PR_ICON_INDEX = 0x1080;
 export const MSGFLAG_READ = 0x1;
 export const MSGFLAG_UNSENT = 0x8;
 
@@ -33,9 +34,10 @@ export function messageXml(item: MailItem, mime: Uint8Array, keyHash: string): X
   if (received) tail += tagProperty(PR_MESSAGE_DELIVERY_TIME, 'SystemTime', received);
   if (item.sentAt) tail += tagProperty(PR_CLIENT_SUBMIT_TIME, 'SystemTime', item.sentAt);
   if (item.flags.flagged) tail += tagProperty(PR_FLAG_STATUS, 'Integer', 2);
-  // 102 = replied to sender, 104 = forwarded: Outlook's reply/forward icons.
-  if (item.flags.answered) tail += tagProperty(PR_LAST_VERB_EXECUTED, 'Integer', 102);
-  else if (item.flags.forwarded) tail += tagProperty(PR_LAST_VERB_EXECUTED, 'Integer', 104);
+  // Outlook's reply/forward icons: PR_ICON_INDEX 0x105 replied / 0x106 forwarded (MS-OXOMSG PidTagIconIndex) beside
+  // PR_LAST_VERB_EXECUTED 102 / 104 (MS-OXOMSG PidTagLastVerbExecuted); Outlook draws the icon from the first.
+  if (item.flags.answered) tail += tagProperty(PR_LAST_VERB_EXECUTED, 'Integer', 102) + tagProperty(PR_ICON_INDEX, 'Integer', 0x105);
+  else if (item.flags.forwarded) tail += tagProperty(PR_LAST_VERB_EXECUTED, 'Integer', 104) + tagProperty(PR_ICON_INDEX, 'Integer', 0x106);
   tail += sourceKeyProperty(keyHash);
   out.push(`${tail}</t:Message>`);
   return out;

@@ -31,6 +31,18 @@ function relativeDays(days: readonly Weekday[]): string {
 }
 
 /**
+ * EWS DayOfMonth is 1–31 (EWSREF:dayofmonth); "last day of the month" (BYMONTHDAY=-1) is expressed as 31, which
+ * Outlook and Exchange place on the last day of shorter months. Unverified against a real tenant: whether a
+ * negative value is refused per item and with which code (README). Other negative days have no EWS form and
+ * take the series' own start day.
+ */
+export function dayOfMonth(byMonthDay: number | undefined, startDay: number): number {
+  if (byMonthDay === undefined) return startDay;
+  if (byMonthDay === -1) return 31;
+  return byMonthDay >= 1 && byMonthDay <= 31 ? byMonthDay : startDay;
+}
+
+/**
  * `<t:Recurrence>` for a series whose first occurrence starts at `start` (wall clock in the
  * series' zone) and whose UNTIL, if any, is given as a wall-clock date in that zone.
  */
@@ -51,14 +63,14 @@ export function recurrenceXml(recurrence: Recurrence, start: WallClock, until: W
       pattern =
         recurrence.setPosition !== undefined || (recurrence.byDay?.length ?? 0) > 0
           ? `<t:RelativeMonthlyRecurrence>${el('t:Interval', interval)}${el('t:DaysOfWeek', relativeDays(days))}${el('t:DayOfWeekIndex', dayIndex(recurrence.setPosition))}</t:RelativeMonthlyRecurrence>`
-          : `<t:AbsoluteMonthlyRecurrence>${el('t:Interval', interval)}${el('t:DayOfMonth', recurrence.byMonthDay ?? start.day)}</t:AbsoluteMonthlyRecurrence>`;
+          : `<t:AbsoluteMonthlyRecurrence>${el('t:Interval', interval)}${el('t:DayOfMonth', dayOfMonth(recurrence.byMonthDay, start.day))}</t:AbsoluteMonthlyRecurrence>`;
       break;
     case 'YEARLY': {
       const month = monthNames[(recurrence.byMonth ?? start.month) - 1] ?? 'January';
       pattern =
         recurrence.setPosition !== undefined || (recurrence.byDay?.length ?? 0) > 0
           ? `<t:RelativeYearlyRecurrence>${el('t:DaysOfWeek', relativeDays(days))}${el('t:DayOfWeekIndex', dayIndex(recurrence.setPosition))}${el('t:Month', month)}</t:RelativeYearlyRecurrence>`
-          : `<t:AbsoluteYearlyRecurrence>${el('t:DayOfMonth', recurrence.byMonthDay ?? start.day)}${el('t:Month', month)}</t:AbsoluteYearlyRecurrence>`;
+          : `<t:AbsoluteYearlyRecurrence>${el('t:DayOfMonth', dayOfMonth(recurrence.byMonthDay, start.day))}${el('t:Month', month)}</t:AbsoluteYearlyRecurrence>`;
       break;
     }
   }

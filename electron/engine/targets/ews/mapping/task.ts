@@ -22,12 +22,16 @@ export function taskXml(task: Task, keyHash: string): string {
   xml += el('t:ReminderDueBy', date(task.reminder));
   xml += el('t:ReminderIsSet', task.reminder !== undefined);
   xml += sourceKeyProperty(keyHash);
-  xml += el('t:CompleteDate', date(task.completed));
+  // CompleteDate, PercentComplete and Status each set the others, the last one processed wins (EWSREF:percentcomplete,
+  // EWSREF:status-taskstatustype): a completed task sends only CompleteDate (which makes it Completed at 100%), any
+  // other task only Status and PercentComplete (issue 9 point 10).
+  const completed = task.status === 'completed' && task.completed !== undefined;
+  if (completed) xml += el('t:CompleteDate', date(task.completed));
   xml += el('t:DueDate', date(task.due));
-  xml += el('t:PercentComplete', Math.min(100, Math.max(0, Math.round(task.percentComplete))));
+  if (!completed) xml += el('t:PercentComplete', Math.min(100, Math.max(0, Math.round(task.percentComplete))));
   const anchor = task.start ?? task.due;
   if (task.recurrence && anchor) xml += recurrenceXml(task.recurrence, utcClock(anchor), task.recurrence.until ? utcClock(task.recurrence.until) : undefined);
   xml += el('t:StartDate', date(task.start));
-  xml += el('t:Status', statuses[task.status]);
+  if (!completed) xml += el('t:Status', statuses[task.status]);
   return `${xml}</t:Task>`;
 }

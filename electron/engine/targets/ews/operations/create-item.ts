@@ -12,7 +12,7 @@ import { folderIdXml } from './folder-ref.js';
  * the host's zone, and cannot hand back BackOffMilliseconds per item. Here the MIME goes out as
  * base64 chunks and every item's answer is read on its own.
  */
-export function createItemBody(folderTargetId: string, items: readonly XmlChunks[], mailbox?: string): XmlChunks {
+export function createItemBody(folderTargetId: string, items: readonly XmlChunks[], mailbox: string): XmlChunks {
   const out = new XmlChunks();
   // MessageDisposition is required for messages, SendMeetingInvitations for calendar items; both are
   // harmless for the other kinds, so every batch carries both and nothing is ever sent.
@@ -23,13 +23,13 @@ export function createItemBody(folderTargetId: string, items: readonly XmlChunks
 }
 
 export async function createItems(client: EwsClient, folderTargetId: string, items: readonly XmlChunks[], signal: AbortSignal): Promise<ItemOutcome[]> {
-  const root = await client.call('CreateItem', createItemBody(folderTargetId, items), signal);
+  const root = await client.call('CreateItem', createItemBody(folderTargetId, items, client.options.mailbox), signal);
   const messages = responseMessages(root);
   return items.map((_, index): ItemOutcome => {
     const message = messages[index];
     if (!message) return { ok: false, error: { code: 'TARGET_FAILED', message: 'Exchange gave no answer for this item', retryable: true } satisfies ErrorInfo };
     if (message.responseClass === 'Error' || message.responseCode !== 'NoError') {
-      return { ok: false, error: itemErrorFor(message.responseCode, message.messageText, message.backOffMs, client.options.maxItemMb) };
+      return { ok: false, error: itemErrorFor(message.responseCode, message.messageText, message.backOffMs, client.options.maxItemMb, client.auth.kind) };
     }
     const holder = child(message.element, 'Items');
     const created = holder ? (child(holder, 'Message', NS_TYPES) ?? firstElement(holder)) : undefined;

@@ -1,3 +1,4 @@
+import { CloudwardError } from '../../../../contract/index.js';
 import { errorFromInfo, itemErrorFor } from '../errors.js';
 import { sourceKeyFieldUri, sourceKeyPropertyName } from '../mapping/common.js';
 import type { EwsClient } from '../soap/client.js';
@@ -6,7 +7,7 @@ import { NS_TYPES } from '../soap/xml.js';
 import { folderIdXml } from './folder-ref.js';
 
 /** FindItem restricted to our source-key property: which of these hashes already exist in the folder. */
-export function findItemsByKeyBody(folderTargetId: string, hashes: readonly string[], mailbox?: string): string {
+export function findItemsByKeyBody(folderTargetId: string, hashes: readonly string[], mailbox: string): string {
   const tests = hashes.map((hash) => `<t:IsEqualTo>${sourceKeyFieldUri}<t:FieldURIOrConstant><t:Constant Value="${hash}"/></t:FieldURIOrConstant></t:IsEqualTo>`);
   const restriction = tests.length === 1 ? tests[0] : `<t:Or>${tests.join('')}</t:Or>`;
   return (
@@ -19,12 +20,13 @@ export function findItemsByKeyBody(folderTargetId: string, hashes: readonly stri
 }
 
 /** hash → item id for the hashes found. */
-export async function findItemsByKey(client: EwsClient, folderTargetId: string, hashes: readonly string[], signal: AbortSignal, mailbox?: string): Promise<Map<string, string>> {
+export async function findItemsByKey(client: EwsClient, folderTargetId: string, hashes: readonly string[], signal: AbortSignal): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (hashes.length === 0) return found;
-  const root = await client.call('FindItem', findItemsByKeyBody(folderTargetId, hashes, mailbox), signal);
+  const root = await client.call('FindItem', findItemsByKeyBody(folderTargetId, hashes, client.options.mailbox), signal);
   const [message] = responseMessages(root);
-  if (!message) return found;
+  // No answer is not "absent": the caller must not write the items again on it.
+  if (!message) throw new CloudwardError('TARGET_FAILED', 'Exchange answered the reconcile lookup without a result');
   if (message.responseCode !== 'NoError') throw errorFromInfo(itemErrorFor(message.responseCode, message.messageText, message.backOffMs, client.options.maxItemMb));
   const items = find(message.element, 'Items', NS_TYPES);
   for (const item of items ? children(items) : []) {

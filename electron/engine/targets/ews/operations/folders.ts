@@ -120,7 +120,7 @@ export class FolderOperations {
       const codeNumber = detail.Response?.ErrorCode ?? detail.ErrorCode ?? detail.errorCode;
       const code = typeof codeNumber === 'number' ? (ews.ServiceError[codeNumber] as string | undefined) : undefined;
       const message = detail.message ?? detail.Message ?? String(error);
-      if (code) throw errorFromInfo(itemErrorFor(code, `${what}: ${message}`, undefined, this.client.options.maxItemMb), error);
+      if (code) throw errorFromInfo(itemErrorFor(code, `${what}: ${message}`, undefined, this.client.options.maxItemMb, this.client.auth.kind), error);
       throw new CloudwardError('TARGET_FAILED', `${what} failed: ${message}`, { cause: error });
     }
   }

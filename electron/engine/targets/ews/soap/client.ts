@@ -1,9 +1,9 @@
 import { CloudwardError } from '../../../../contract/index.js';
 import type { EwsAuth } from '../auth/auth.js';
-import { blockedAdvice, errorFromInfo, itemErrorFor, retryAfterMs } from '../errors.js';
+import { blockedAdvice, errorFromInfo, itemErrorFor, markRequestLevel, markUncertain, retryAfterMs } from '../errors.js';
 import type { EwsTransport, HttpAnswer } from '../transport/transport.js';
 import { envelope } from './envelope.js';
-import { parseXml, soapFault, type XElement } from './parse.js';
+import { parseXml, responseMessagesIfAny, soapFault, type XElement } from './parse.js';
 import type { XmlChunks } from './xml.js';
 
 /** A stable User-Agent so admins can allow-list us (EwsAllowList is User-Agent based, ews-graph.md §3.4). */
@@ -59,7 +59,7 @@ export class EwsClient {
   }
 
   interpret(operation: string, status: number, headers: Record<string, string>, body: string): XElement {
-    if (status === 200) return parseXml(body);
+    if (status === 200) return busyInside(parseXml(body), this.options.maxItemMb);
     if (status === 401) {
       throw new CloudwardError('TARGET_AUTH_FAILED', `Exchange refused the login for ${this.options.mailbox} (HTTP 401, ${this.auth.kind}); check the token or password and its scopes`);
     }
@@ -68,7 +68,12 @@ export class EwsClient {
       const wait = retryAfterMs(headers['retry-after']);
       throw new CloudwardError('THROTTLED', `Exchange asked us to slow down (HTTP ${status}${wait === undefined ? '' : `, retry after ${wait} ms`})`, wait === undefined ? {} : { retryAfterMs: wait });
     }
-    if (status === 413) throw new CloudwardError('ITEM_TOO_LARGE', `The request is larger than the server accepts (HTTP 413); on-premises raise maxAllowedContentLength in the EWS web.config, online use Set-Mailbox -MaxReceiveSize`);
+    if (status === 413) throw new CloudwardError('ITEM_TOO_LARGE', `The request is larger than the server accepts (HTTP 413); ${sizeAdvice}`);
+    // On-premises IIS request filtering answers an oversized body with 404.13, not 413 (learn.microsoft.com
+    // iis/configuration/system.webserver/security/requestfiltering/requestlimits: "404.13 Content Length Too Large").
+    if (status === 404 && /404\.13|content length too large|exceeds the request content length/i.test(body)) {
+      throw new CloudwardError('ITEM_TOO_LARGE', `The request is larger than the server accepts (IIS 404.13); ${sizeAdvice}`);
+    }
     if (status === 500) {
       let fault;
       try {
@@ -76,10 +81,42 @@ export class EwsClient {
       } catch {
         fault = undefined;
       }
-      if (fault) throw errorFromInfo(itemErrorFor(fault.responseCode ?? 'ErrorInternalServerError', fault.faultString, fault.backOffMs, this.options.maxItemMb));
-      throw new CloudwardError('TARGET_FAILED', `Exchange failed on ${operation} (HTTP 500)`);
+      if (fault) {
+        const error = errorFromInfo(itemErrorFor(fault.responseCode ?? 'ErrorInternalServerError', fault.faultString, fault.backOffMs, this.options.maxItemMb, this.auth.kind));
+        return requestLevelCodes.has(fault.responseCode ?? '') ? thrower(markRequestLevel(error)) : thrower(error);
+      }
+      // No SOAP fault: something between us and the store failed, possibly after the store committed.
+      throw markUncertain(new CloudwardError('TARGET_FAILED', `Exchange failed on ${operation} (HTTP 500 without a SOAP fault); the items are checked before any resend`));
+    }
+    if (status === 502 || status === 504) {
+      // A proxy or load balancer gave up waiting; the mailbox server may still have done the work.
+      throw markUncertain(new CloudwardError('TARGET_FAILED', `A gateway in front of Exchange answered HTTP ${status} on ${operation}; the items are checked before any resend`));
     }
     if (status >= 500) throw new CloudwardError('TARGET_UNREACHABLE', `Exchange is unavailable (HTTP ${status} on ${operation})`);
     throw new CloudwardError('TARGET_REJECTED', `Exchange rejected ${operation} (HTTP ${status})`);
   }
+}
+
+const sizeAdvice = 'on-premises raise maxAllowedContentLength and maxReceivedMessageSize in the EWS web.config, online use Set-Mailbox -MaxReceiveSize';
+
+/** Faults that refuse the whole request for its content: one bad item can cause them for a whole batch. */
+const requestLevelCodes = new Set(['ErrorSchemaValidation', 'ErrorInvalidRequest', 'ErrorInvalidPropertySet', 'ErrorInvalidXmlDocument']);
+
+function thrower(error: Error): never {
+  throw error;
+}
+
+/**
+ * Exchange's documented throttling shape inside HTTP 200: a response message ErrorInternalServerError whose
+ * MessageXml names an inner ErrorServerBusy (EWSDOC:ews-throttling-in-exchange, "throttling ... HTTP 200 with
+ * ErrorInternalServerError and an inner ErrorServerBusy", the table of throttling error codes). Such an answer did nothing: pause like ErrorServerBusy.
+ */
+function busyInside(root: XElement, maxItemMb: number): XElement {
+  for (const message of responseMessagesIfAny(root)) {
+    // The inner code is read from MessageXml (InnerErrorResponseCode), or from the text where a server only says it there.
+    if (message.responseCode === 'ErrorInternalServerError' && (message.innerCode === 'ErrorServerBusy' || /\bErrorServerBusy\b/.test(message.messageText))) {
+      throw errorFromInfo(itemErrorFor('ErrorServerBusy', message.innerText || message.messageText, message.backOffMs, maxItemMb));
+    }
+  }
+  return root;
 }

@@ -1,6 +1,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 
 import { CloudwardError } from '../../../../contract/index.js';
+import { backOffMilliseconds } from '../../exchange/back-off.js';
 import { NS_MESSAGES, NS_SOAP, NS_TYPES } from './xml.js';
 
 // xmldom's own Element type; only the members we use.
@@ -73,15 +74,20 @@ export interface ResponseMessage {
   messageText: string;
   /** BackOffMilliseconds from MessageXml, when the server gave one. */
   backOffMs: number | undefined;
+  /** InnerErrorResponseCode / InnerErrorMessageText from MessageXml (ErrorInternalServerError wraps the real cause). */
+  innerCode: string | undefined;
+  innerText: string;
   element: XElement;
+}
+
+function namedValue(node: XElement, name: string): string | undefined {
+  for (const value of findAll(node, 'Value', NS_TYPES)) if (value.getAttribute('Name') === name) return value.textContent ?? '';
+  return undefined;
 }
 
 function backOffFrom(node: XElement): number | undefined {
   for (const value of findAll(node, 'Value', NS_TYPES)) {
-    if (value.getAttribute('Name') === 'BackOffMilliseconds') {
-      const ms = Number(value.textContent);
-      if (Number.isFinite(ms) && ms >= 0) return ms;
-    }
+    if (value.getAttribute('Name') === 'BackOffMilliseconds') return backOffMilliseconds(value.textContent);
   }
   return undefined;
 }
@@ -96,8 +102,16 @@ export function responseMessages(root: XElement): ResponseMessage[] {
     responseCode: textOf(child(element, 'ResponseCode', NS_MESSAGES)) ?? 'ErrorInternalServerError',
     messageText: textOf(child(element, 'MessageText', NS_MESSAGES)) ?? '',
     backOffMs: backOffFrom(element),
+    innerCode: namedValue(element, 'InnerErrorResponseCode'),
+    innerText: namedValue(element, 'InnerErrorMessageText') ?? '',
     element,
   }));
+}
+
+/** responseMessages of an answer that may have none (an operation without ResponseMessages). */
+export function responseMessagesIfAny(root: XElement): ResponseMessage[] {
+  const body = child(root, 'Body', NS_SOAP);
+  return body && find(body, 'ResponseMessages', NS_MESSAGES) ? responseMessages(root) : [];
 }
 
 export interface SoapFault {
