@@ -89,20 +89,15 @@ export async function autocompleteCommand(args: string[], io: CliIo): Promise<nu
       const { values, positionals } = parse(rest, { out: { type: 'string' } }, 64);
       const out = requireOption(values.out, '--out');
       if (positionals.length < 1) bad();
-      let merged: AutocompleteFile | undefined;
-      let unresolved = 0;
-      for (const path of positionals) {
-        const { file } = await load(path);
-        if (!merged) {
-          merged = { ...file, major: 12, minor: file.major === 12 ? file.minor : 0, rows: [] };
-        }
-        const result = mergeAutocomplete(merged, file.rows);
-        merged = result.file;
-        unresolved += result.unresolved;
-      }
-      await save(out, writeAutocompleteFile(merged!));
+      // All rows in one merge, so an X.500 address one file holds is rewritten from another file that knows it.
+      const files = [];
+      for (const path of positionals) files.push((await load(path)).file);
+      const first = files[0]!;
+      const base: AutocompleteFile = { ...first, major: 12, minor: first.major === 12 ? first.minor : 0, rows: [] };
+      const result = mergeAutocomplete(base, files.flatMap((file) => file.rows));
+      await save(out, writeAutocompleteFile(result.file));
       io.stdout.write(
-        `${merged!.rows.length} entries from ${positionals.length} files written to ${out}${unresolved ? `; ${unresolved} X.500-only entries left out (no SMTP address known)` : ''}\n`,
+        `${result.file.rows.length} entries from ${positionals.length} files written to ${out}${result.unresolved ? `; ${result.unresolved} X.500-only entries left out (no SMTP address known)` : ''}\n`,
       );
       return exitCodes.ok;
     }

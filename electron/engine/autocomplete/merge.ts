@@ -31,7 +31,9 @@ export function mergeRows(existing: readonly AutocompleteRow[], incoming: readon
     byKey.set(key, rows.length);
     rows.push(row);
   };
-  resolveEntries(existing).forEach((entry, index) => {
+  // Resolved together: an X.500 address one side holds may be known (with its SMTP address) on the other.
+  const resolved = resolveEntries([...existing, ...incoming]);
+  resolved.slice(0, existing.length).forEach((entry, index) => {
     const key = keyOf(entry, index);
     const at = byKey.get(key);
     if (at === undefined) place(existing[index]!, key);
@@ -40,12 +42,12 @@ export function mergeRows(existing: readonly AutocompleteRow[], incoming: readon
   let added = 0;
   let matched = 0;
   let unresolved = 0;
-  for (const entry of resolveEntries(incoming)) {
+  for (const entry of resolved.slice(existing.length)) {
     if (entry.unresolved) {
       unresolved += 1;
       continue;
     }
-    const source = incoming[entry.row]!;
+    const source = incoming[entry.row - existing.length]!;
     const row = entry.rewritten ? buildRow({ address: entry.address, ...(entry.displayName ? { displayName: entry.displayName } : {}), weight: rowWeight(source) }) : source;
     const key = keyOf(entry, -1);
     const at = byKey.get(key);

@@ -57,6 +57,16 @@ describe('X.500 rewrite', () => {
   });
 });
 
+describe('X.500 across the two sides of a merge', () => {
+  it('an X.500-only entry coming in is rewritten from a row the existing list holds, and merges with it', () => {
+    const dn = '/o=Contoso/cn=Recipients/cn=carol';
+    const existing = [exchangeRow(dn, 'Carol', 50, 'carol@contoso.com')];
+    const result = mergeAutocomplete({ major: 12, minor: 0, rows: existing, extraInfo: new Uint8Array(0), metadata: new Uint8Array(8), trailing: new Uint8Array(0) }, [exchangeRow(dn, 'Carol', 900)]);
+    expect({ added: result.added, matched: result.matched, unresolved: result.unresolved }).toEqual({ added: 0, matched: 1, unresolved: 0 });
+    expect(resolveEntries(result.file.rows).map(({ address, weight }) => [address, weight])).toEqual([['carol@contoso.com', 900]]);
+  });
+});
+
 describe.skipIf(!hasFixtures)('merge', () => {
   it('merges the NK2 into the .dat by SMTP address: one row per address, the higher weight kept, sorted', () => {
     const dat = readAutocompleteFile(load(DAT));
