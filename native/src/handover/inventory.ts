@@ -30,6 +30,7 @@ import {
 
 const profileList = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList';
 const userSid = /^S-1-5-21-\d+-\d+-\d+-\d+$/;
+const maxLicenceBytes = 4 * 1024 * 1024;
 
 function value(values: readonly RegistryValue[], name: string): string | undefined {
   return values.find((entry) => entry.name.toLowerCase() === name.toLowerCase())?.data;
@@ -123,9 +124,15 @@ async function readProductKeys(host: WindowsHost, installs: readonly OfficeInsta
   const keys: ProductKey[] = [];
   const seen = new Set<string>();
   for (const ospp of new Set(installs.flatMap((install) => (install.osppPath === undefined ? [] : [install.osppPath])))) {
-    const result = await host.runCommand('cscript', ['//nologo', ospp, '/dstatus'], { timeoutMs: 120_000 });
+    let result;
+    try {
+      result = await host.runCommand('cscript', ['//nologo', ospp, '/dstatus'], { timeoutMs: 120_000 });
+    } catch (error) {
+      warnings.push(`Could not read product keys: OSPP.VBS /dstatus at ${ospp}: ${(error as Error).message}`);
+      continue;
+    }
     const licences = parseOsppStatus(result.stdout);
-    if (result.exitCode !== 0 && licences.length === 0) warnings.push(`OSPP.VBS /dstatus failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`);
+    if (result.exitCode !== 0 && licences.length === 0) warnings.push(`Could not read product keys: OSPP.VBS /dstatus failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`);
     for (const licence of licences) {
       if (licence.lastFiveOfKey === undefined || seen.has(licence.lastFiveOfKey)) continue;
       seen.add(licence.lastFiveOfKey);
@@ -203,6 +210,10 @@ async function readVnextLicenses(host: WindowsHost, scope: HandoverScope, identi
   for (const root of roots) {
     for (const file of (await host.listFolder(root.path)) ?? []) {
       const path = win32.join(root.path, file.path);
+      if (file.size > maxLicenceBytes) {
+        licences.push({ file: path, scope: root.scope, unreadable: `${file.size} bytes: larger than any licence file` });
+        continue;
+      }
       const bytes = await host.readFile(path);
       try {
         if (bytes === undefined) throw new Error('vanished while being read');
@@ -253,7 +264,14 @@ export async function takeInventory(host: WindowsHost, options: { user?: string;
     if (isClickToRunAccountValue(entry.name)) registry.push({ key: clickToRunConfiguration, valueName: entry.name, purpose: 'the account Click-to-Run remembers for updates and activation' });
   }
 
-  const credentials = scope.otherUser ? [] : (await host.listCredentials()).filter((credential) => officeCredentialTarget.test(credential.target));
+  let credentials: HandoverInventory['credentials'] = [];
+  if (!scope.otherUser) {
+    try {
+      credentials = (await host.listCredentials()).filter((credential) => officeCredentialTarget.test(credential.target));
+    } catch (error) {
+      warnings.push(`Could not read Credential Manager: ${(error as Error).message}`);
+    }
+  }
   if (scope.otherUser) warnings.push(`Credentials of ${scope.sid ?? 'another user'} can only be listed and removed while signed in as that user (Credential Manager is per user).`);
 
   const folders: FolderInfo[] = [];
@@ -267,7 +285,11 @@ export async function takeInventory(host: WindowsHost, options: { user?: string;
     if (info !== undefined) credentialStore.push(info);
   }
 
-  const running = (await host.listProcesses()).filter((process) => officeProcessNames.includes(process.name.toLowerCase()));
+  const processes = await host.listProcesses().catch((error: unknown) => {
+    warnings.push(`Could not list running programs: ${(error as Error).message}`);
+    return [];
+  });
+  const running = processes.filter((process) => officeProcessNames.includes(process.name.toLowerCase()));
   if (running.length > 0) warnings.push(`Close these first: ${[...new Set(running.map((process) => process.name))].join(', ')}.`);
   const otherProfiles = scope.otherUser ? [] : await readOtherProfiles(host, env.userSid);
   const unloaded = otherProfiles.filter((profile) => !profile.loaded);

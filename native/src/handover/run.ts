@@ -188,7 +188,8 @@ export async function runHandover(host: WindowsHost, options: RunOptions): Promi
     results,
     after,
     remaining,
-    clean: remaining.length === 0,
+    // A part that could not be read is not known to be clean.
+    clean: remaining.length === 0 && !after.warnings.some((warning) => warning.startsWith('Could not')),
   };
   if (backupDir !== undefined) await writeFile(join(backupDir, 'result.json'), JSON.stringify(result, null, 2));
   return result;
