@@ -83,6 +83,30 @@ describe.skipIf(!hasFixtures)('eml fixtures migrated into the EWS peer through r
     peer.assertNoViolations();
   });
 
+  it('gateways that answer 502/504 or a bare HTTP 500 after Exchange committed, and throttling inside HTTP 200: every message stored once', async () => {
+    const mailbox = 'gateway@contoso.example';
+    peer.configure({
+      failAfterCommit: { status: 504, everyNth: 2, operations: ['CreateItem'] },
+      innerServerBusy: { everyNth: 3, backOffMs: 10, operations: ['CreateItem'] },
+    });
+    let result;
+    try {
+      result = await migrate(mailbox, path.join(dir, 'gateway.sqlite'));
+    } finally {
+      peer.configure({ failAfterCommit: null, innerServerBusy: null });
+    }
+    const files = readdirSync(emlDir).filter((name) => name.endsWith('.eml'));
+    expect(result.summary.itemsFailed).toBe(0);
+    expect(result.summary.itemsDone).toBe(files.length);
+    expect(peer.requests.some((r) => r.mailbox === mailbox && r.outcome === 'HTTP 504 after commit')).toBe(true);
+    const stored = peer.mailbox(mailbox).items.filter((item) => item.kind === 'Message');
+    expect(stored).toHaveLength(files.length);
+    for (const name of files) {
+      const bytes = readFileSync(path.join(emlDir, name));
+      expect(stored.filter((item) => item.mime && Buffer.compare(item.mime, bytes) === 0), name).toHaveLength(1);
+    }
+  });
+
   it('running the same job again writes nothing new', async () => {
     const mailbox = 'rerun@contoso.example';
     const ledgerFile = path.join(dir, 'rerun.sqlite');
