@@ -18,6 +18,11 @@ export interface SourceFolder {
   holds?: ItemKind;
   /** Items the source counts in this folder, when it can tell cheaply. */
   count?: number;
+  /**
+   * Set when the folder is not migrated, saying why (e.g. a PST's hidden system folder): the pipeline
+   * records it for the report, never creates it on the target, and skips every item in it.
+   */
+  skipped?: string;
 }
 
 export interface MailFlags {
@@ -41,6 +46,11 @@ interface ItemBase {
    * dated by its newest Received header"). Stored in the ledger with the item.
    */
   readonly caveat?: string;
+  /**
+   * Set when the item is not migrated, saying why (e.g. a PST item whose message class is Outlook's
+   * own configuration, not user data): settled as skipped (ITEM_UNSUPPORTED) without being loaded.
+   */
+  readonly skip?: string;
 }
 
 export interface MailItem extends ItemBase {

@@ -18,6 +18,7 @@ import type { Gate } from './gate.js';
 import type { MailboxPlan } from './job-types.js';
 import { type Clock, Pacer } from './pacer.js';
 import { RateMeter } from './progress-meter.js';
+import { recordSkippedFolder } from './skipped-folder.js';
 import { type RetryPolicy, retryDelay } from './retry-policy.js';
 
 /** What a mailbox run needs from the job around it. */
@@ -244,6 +245,10 @@ export class MailboxRun {
 
   private async createFolder(folder: SourceFolder): Promise<FolderState> {
     const { ledger } = this.host;
+    if (folder.skipped !== undefined) {
+      // In the ledger (and so the report) with its reason, never on the target: its items are skipped.
+      return { ref: { folderId: recordSkippedFolder(ledger, this.mailboxId, folder, folder.skipped), path: [], targetId: '' }, label: folder.path.join('/') };
+    }
     const row = ledger.upsertFolder(this.mailboxId, folder.path, folder.special, folder.count);
     const wanted = row.target_path ? (JSON.parse(row.target_path) as string[]) : this.folderMap.map(folder);
     const made = await abortable(this.target.ensureFolder(folder, wanted, this.signal), this.signal);
@@ -264,6 +269,11 @@ export class MailboxRun {
       if (row.state === 'done') this.progress.itemsDone++;
       else this.progress.itemsSkipped++;
       this.host.changed();
+      return;
+    }
+    const skip = item.skip ?? item.folder.skipped;
+    if (skip !== undefined) {
+      this.settleAlone(item, folder, item.size, undefined, undefined, { code: 'ITEM_UNSUPPORTED', message: skip, retryable: false });
       return;
     }
     const capabilities = this.target.capabilities;

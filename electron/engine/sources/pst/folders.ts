@@ -1,8 +1,9 @@
 import type { PSTFolder } from 'pst-extractor';
 
 import type { ItemKind, SpecialFolder } from '../../../contract/index.js';
-import { bagOf, binary, int, multi, str, type PropertyBag } from './properties.js';
+import { bagOf, binary, bool, int, multi, str, type PropertyBag } from './properties.js';
 import type { PstStore } from './pst-file.js';
+import { PR_ATTR_HIDDEN } from './user-data.js';
 
 /** A folder of one PST, as we walk the tree below the IPM subtree ("Top of Personal Folders"). */
 export interface PstFolderNode {
@@ -13,6 +14,8 @@ export interface PstFolderNode {
   containerClass?: string;
   contentCount: number;
   folder: PSTFolder;
+  /** Outlook hides this folder (PR_ATTR_HIDDEN on it or on a folder above): the path of the hidden one. */
+  hiddenAt?: string[];
 }
 
 /** The node id an entry id points at: PST entry ids are flags(4) + provider UID(16) + NID(4). */
@@ -116,7 +119,7 @@ export function* walkFolders(store: PstStore, onError: (path: string[], error: u
   }
   const charset = store.defaultCharset;
   const visited = new Set<number>();
-  function* visit(folder: PSTFolder, path: string[], depth: number): Generator<PstFolderNode> {
+  function* visit(folder: PSTFolder, path: string[], depth: number, hiddenAt?: string[]): Generator<PstFolderNode> {
     let children: PSTFolder[];
     try {
       store.activate();
@@ -142,20 +145,22 @@ export function* walkFolders(store: PstStore, onError: (path: string[], error: u
       visited.add(nid);
       let node: PstFolderNode;
       try {
-        node = describe(child, nid, path);
+        node = describe(child, nid, path, hiddenAt);
       } catch (error) {
         onError([...path, `Folder ${nid.toString(16)}`], error);
         continue;
       }
       yield node;
-      yield* visit(child, node.path, depth + 1);
+      yield* visit(child, node.path, depth + 1, node.hiddenAt);
     }
   }
-  function describe(child: PSTFolder, nid: number, path: string[]): PstFolderNode {
+  function describe(child: PSTFolder, nid: number, path: string[], hiddenAbove: string[] | undefined): PstFolderNode {
     const bag = bagOf(child, charset);
     const name = str(bag, 0x3001) || `Folder ${nid.toString(16)}`;
     const containerClass = str(bag, 0x3613);
     const node: PstFolderNode = { nid, path: [...path, name], contentCount: int(bag, 0x3602) ?? 0, folder: child };
+    const hiddenAt = hiddenAbove ?? (bool(bag, PR_ATTR_HIDDEN) === true ? node.path : undefined);
+    if (hiddenAt) node.hiddenAt = hiddenAt;
     const role = roles.get(nid);
     if (role) node.special = role;
     if (containerClass) node.containerClass = containerClass;

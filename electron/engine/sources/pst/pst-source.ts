@@ -9,6 +9,7 @@ import { buildMime, cleanSubject, type MimeContext } from './mail-mime.js';
 import { bagOf, date, int, str } from './properties.js';
 import { PstStore, wrap } from './pst-file.js';
 import { hashKey, ItemProps, readContact, readDistributionList, readEvent, readNote, readTask } from './typed-items.js';
+import { hiddenFolderReason, notUserData } from './user-data.js';
 
 export function kindOfClass(messageClass: string | undefined): ItemKind {
   const c = (messageClass ?? '').toLowerCase();
@@ -137,8 +138,12 @@ export class PstSource implements Source {
             const message = store.message(nid);
             const props = new ItemProps(store, message);
             identity = identityOf(props);
-            item = this.item(store, storeKey, key, nid, folder, props);
-            if (item.kind === 'mail') store.remember(nid, message);
+            const skip = node.hiddenAt ? hiddenFolderReason(node.path, node.hiddenAt) : notUserData(str(props.bag, 0x001a));
+            if (skip !== undefined) item = skippedItem(key, folder, props, skip);
+            else {
+              item = this.item(store, storeKey, key, nid, folder, props);
+              if (item.kind === 'mail') store.remember(nid, message);
+            }
           } catch (error) {
             context.reportUnreadable({ key, folderPath: node.path, kind: node.holds ?? 'mail', reason: reason(error) });
             continue;
@@ -166,6 +171,7 @@ export class PstSource implements Source {
     if (node.special) folder.special = node.special;
     if (node.holds) folder.holds = node.holds;
     if (this.stores.length === 1) folder.count = node.contentCount;
+    if (node.hiddenAt) folder.skipped = hiddenFolderReason(node.path, node.hiddenAt);
     return folder;
   }
 
@@ -249,6 +255,24 @@ export function mimeContext(store: PstStore, seed: string): MimeContext {
     charset: store.defaultCharset,
     warnings: [],
     embedded: (attachment, parent) => store.embeddedMessage(attachment, parent),
+  };
+}
+
+/** An item that is not migrated (SourceItem.skip): what the report needs, and nothing is ever loaded. */
+function skippedItem(key: string, folder: SourceFolder, props: ItemProps, skip: string): MailItem {
+  const b = props.bag;
+  const title = props.subject() || str(b, 0x3001) || str(b, 0x001a) || undefined;
+  return {
+    kind: 'mail',
+    key,
+    folder,
+    size: int(b, 0x0e08) ?? 0,
+    ...(title ? { title } : {}),
+    skip,
+    flags: { seen: true, flagged: false, answered: false, draft: false, forwarded: false },
+    keywords: [],
+    categories: [],
+    load: () => Promise.reject(new CloudwardError('ITEM_UNSUPPORTED', `${key}: ${skip}`, { item: key })),
   };
 }
 
