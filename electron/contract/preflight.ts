@@ -70,7 +70,7 @@ export const preflightRequestSchema = z
     imap: z.string().max(500).optional(),
     /** Target spec (ews:…, graph:…), checked with the target's own sign-in. */
     target: z.string().max(500).optional(),
-    /** Non-secret options for the target spec (targetMailbox, targetAuth, tenant, clientId). */
+    /** The job's non-secret spec options, as the migration will use them: targetMailbox, targetAuth, tenant, clientId for the target; adminUser, loginFormat, sourceCa for the IMAP source. */
     targetOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     /** Trust this PEM file (a server's self-signed certificate) for the SMTP and IMAP checks. */
     caFile: z.string().optional(),

@@ -13,7 +13,7 @@ import { terminalPrompt } from '../prompt.js';
 export const preflightUsage = `cloudward preflight --domain DOMAIN [--phase before|after] [--dns-server IP:PORT]
                   [--smtp HOST[:PORT] | --no-smtp] [--smtp-user ADDRESS] [--send-test ADDRESS]
                   [--legacy-device direct-send|relay] [--relay-host HOST[:PORT]] [--legacy-sender SPF-TERM]
-                  [--not-via-m365] [--imap imaps://USER@HOST[:PORT]] [--target SPEC [--target-mailbox ADDRESS]
+                  [--not-via-m365] [--imap imaps://USER@HOST[:PORT] [--admin-user NAME --login-format F]] [--target SPEC [--target-mailbox ADDRESS]
                   [--target-auth MODE] [--tenant ID] [--client-id ID]] [--ca FILE] [--ledger FILE] [--json]`;
 
 const options = {
@@ -34,6 +34,8 @@ const options = {
   'target-auth': { type: 'string' },
   tenant: { type: 'string' },
   'client-id': { type: 'string' },
+  'admin-user': { type: 'string' },
+  'login-format': { type: 'string' },
   ca: { type: 'string' },
   ledger: { type: 'string' },
   json: { type: 'boolean' },
@@ -52,7 +54,7 @@ export async function preflightCommand(args: string[], io: CliIo): Promise<numbe
   const legacy = values['legacy-device'];
   if (legacy !== undefined && legacy !== 'direct-send' && legacy !== 'relay') throw new CloudwardError('BAD_ARGUMENTS', `--legacy-device takes direct-send or relay, not "${legacy}"`);
   const targetOptions: Record<string, string> = {};
-  for (const [flag, key] of [['target-mailbox', 'targetMailbox'], ['target-auth', 'targetAuth'], ['tenant', 'tenant'], ['client-id', 'clientId']] as const) {
+  for (const [flag, key] of [['target-mailbox', 'targetMailbox'], ['target-auth', 'targetAuth'], ['tenant', 'tenant'], ['client-id', 'clientId'], ['admin-user', 'adminUser'], ['login-format', 'loginFormat']] as const) {
     const value = values[flag];
     if (value !== undefined) targetOptions[key] = value;
   }
@@ -68,7 +70,8 @@ export async function preflightCommand(args: string[], io: CliIo): Promise<numbe
     ...(values['legacy-sender'] === undefined ? {} : { legacySender: values['legacy-sender'] }),
     ...(values['not-via-m365'] ? { sendsThroughMicrosoft365: false } : {}),
     ...(values.imap === undefined ? {} : { imap: values.imap }),
-    ...(values.target === undefined ? {} : { target: values.target, targetOptions }),
+    ...(values.target === undefined ? {} : { target: values.target }),
+    targetOptions,
     ...(values.ca === undefined ? {} : { caFile: values.ca }),
   };
   const checked = preflightRequestSchema.safeParse(request);

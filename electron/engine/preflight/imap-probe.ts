@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { CloudwardError, type PreflightFinding, toCloudwardError } from '../../contract/index.js';
 import { imapAccount, parseImapSpec } from '../sources/imap/imap-address.js';
 import { toImapError } from '../sources/imap/imap-errors.js';
+import { buildLogin } from '../sources/imap/login-format.js';
 import { check, type PreflightProbe } from './probe.js';
 
 /*
@@ -72,7 +73,14 @@ export const imapProbe: PreflightProbe = {
   async run({ request, secrets }) {
     const spec = /^imaps?:\/\//i.test(request.imap ?? '') ? (request.imap ?? '') : `imaps://${request.imap ?? ''}`;
     const address = parseImapSpec(spec);
-    const account = imapAccount(address);
+    // The job's own options (what the migration will use): an admin login, the server's certificate.
+    const option = (name: string): string | undefined => {
+      const value = request.targetOptions[name];
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+    const adminUser = option('adminUser');
+    const account = imapAccount(address, adminUser ?? address.user);
+    const caFile = request.caFile ?? option('sourceCa');
     const where = `${address.host}:${address.port}`;
     const skipRest = (why: string): PreflightFinding[] => [capabilityCheck, folderCheck, sizeCheck, durationCheck].map((builder) => builder.skip([why]));
     const password = await secrets.get('source-password', account);
@@ -85,13 +93,13 @@ export const imapProbe: PreflightProbe = {
       port: address.port,
       secure: address.secure,
       doSTARTTLS: address.secure ? undefined : true,
-      auth: { user: address.user, pass: password },
+      auth: buildLogin(address.user, password, adminUser, option('loginFormat')),
       logger: false,
       disableAutoIdle: true,
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 60_000,
-      tls: request.caFile === undefined ? {} : { ca: await readFile(request.caFile) },
+      tls: caFile === undefined ? {} : { ca: await readFile(caFile) },
       clientInfo: { name: 'Cloudward' },
     });
     client.on('error', () => undefined);
@@ -109,7 +117,7 @@ export const imapProbe: PreflightProbe = {
       return [loginCheck.fail([`${cause.code}: ${cause.message}`], fix), ...skipRest('not signed in')];
     }
     try {
-      const findings: PreflightFinding[] = [loginCheck.pass([`signed in to ${where} as ${address.user} (${address.secure ? 'TLS' : 'STARTTLS'})`])];
+      const findings: PreflightFinding[] = [loginCheck.pass([`signed in to ${where} as ${address.user}${adminUser ? ` through the admin login ${adminUser}` : ''} (${address.secure ? 'TLS' : 'STARTTLS'})`])];
       const capabilities = [...client.capabilities.keys()].map((name) => name.toUpperCase()).sort();
       findings.push(capabilityFinding(capabilities));
 

@@ -63,6 +63,16 @@ describe.skipIf(!hasDovecot)('preflight IMAP source checks against a real Doveco
     expect(ingestionBytesPerHour).toBe(150 * 1024 * 1024 * 12);
   });
 
+  it('signs in through an admin login (Dovecot master user), as the migration will, with the password stored for the admin', async () => {
+    const secrets = new MemorySecrets();
+    const spec = `imap://alice@127.0.0.1:${dovecot.port}`;
+    await secrets.set('source-password', `imap://${dovecot.masterUser.name}@127.0.0.1:${dovecot.port}`, dovecot.masterUser.password);
+    const found = await probe({ imap: spec, targetOptions: { adminUser: dovecot.masterUser.name, loginFormat: 'dovecot', sourceCa: dovecot.caFile } }, secrets);
+    expect(found['source.imap.login']?.verdict).toBe('pass');
+    expect(found['source.imap.login']?.evidence[0]).toMatch(/through the admin login master/);
+    expect(found['source.imap.size']?.evidence[0]).toContain(`(${expectedBytes} bytes) in 5 messages`);
+  });
+
   it('a wrong password fails the sign-in with the reason and skips the rest; no password says where to put one', async () => {
     const secrets = new MemorySecrets();
     const spec = `imap://alice@127.0.0.1:${dovecot.port}`;
