@@ -116,7 +116,9 @@ export function createLiveHost(options: { runner?: CommandRunner; environment?: 
         const files: FileEntry[] = [];
         for (const entry of entries) {
           if (!entry.isFile()) continue;
-          const full = win32.join(entry.parentPath, entry.name);
+          // Node 20.11 names the folder `path`; 20.12+ `parentPath` (the engines field allows both).
+          const parent = (entry as { parentPath?: string }).parentPath ?? (entry as unknown as { path: string }).path;
+          const full = win32.join(parent, entry.name);
           files.push({ path: win32.relative(path, full), size: (await stat(full)).size });
         }
         return files;

@@ -68,7 +68,10 @@ export function runText(result: HandoverRunResult): string {
     }),
     result.clean ? 'Check afterwards: clean, no Office sign-in of the previous user is left.' : `Check afterwards: ${result.remaining.length} item(s) left:`,
     ...result.remaining.map((item) => `  ${item}`),
+    ...result.after.warnings.filter((warning) => warning.startsWith('Could not')).map((warning) => `! ${warning}`),
   ];
+  const elevated = result.results.filter((entry) => entry.error?.code === 'ELEVATION_REQUIRED').length;
+  if (elevated > 0) lines.push(`${elevated} step(s) need an administrator: open an elevated prompt, run \`cloudward handover plan\` and confirm what is left.`);
   return lines.join('\n') + '\n';
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { buildPlan, createSimulatedHost, parseRegFile, resolveScope, runHandover, takeInventory } from '../../../native/index.js';
+import { buildPlan, createSimulatedHost, parseRegFile, resolveScope, runHandover, runText, takeInventory } from '../../../native/index.js';
 import { hasFixtures } from '../../support/fixtures.js';
 import { annLicence, bob, handedOverPc, officeItemsOfAnn, ospp } from './handover-pc.js';
 
@@ -146,6 +146,7 @@ describe.skipIf(!hasFixtures)('handover on a simulated PC built from the recorde
     expect(result.after.identities).toEqual([]);
     expect(result.clean).toBe(false);
     expect(result.remaining).toHaveLength(5);
+    expect(runText(result)).toContain('5 step(s) need an administrator: open an elevated prompt');
   });
 
   it('the whole credential store goes only behind the switch, with a warning', async () => {
