@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { readAutocomplete } from '../../../electron/engine/autocomplete/index.js';
+import { emptyStream, readAutocomplete, writeAutocompleteFile } from '../../../electron/engine/autocomplete/index.js';
 import { Ledger } from '../../../electron/engine/ledger/ledger.js';
 import { runJob } from '../../../electron/engine/pipeline/run-job.js';
 import { renderHtml } from '../../../electron/engine/report/html-report.js';
@@ -13,7 +13,9 @@ import { nk2SourceSpec } from '../../../electron/engine/sources/nk2/nk2-spec.js'
 import { ewsTargetSpec } from '../../../electron/engine/targets/ews/ews-spec.js';
 import { startEwsPeer, type EwsPeer } from '../../peers/ews/ews-peer.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
-import { MemorySecrets, silentLog } from '../ews/ews-helpers.js';
+import { StaticTokenAuth } from '../../../electron/engine/targets/ews/auth/auth.js';
+import { HttpTransport } from '../../../electron/engine/targets/ews/transport/http-transport.js';
+import { MemorySecrets, silentLog, tokenTarget } from '../ews/ews-helpers.js';
 
 const nk2 = path.join(fixturesDir, 'nk2/hughbe_Outlook.NK2');
 const dat = path.join(fixturesDir, 'nk2/Stream_Autocomplete_0_C46AC97B9CA2EF4197BE00D129BCCA43.dat');
@@ -123,5 +125,49 @@ describe.skipIf(!hasFixtures)('nk2: into EWS: the mailbox autocomplete list', ()
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ state: 'failed', code: 'FORMAT_INVALID' });
     expect(items[0]!.reason).toMatch(/^the mailbox's autocomplete list: not an autocomplete file \(magic 0x20746F6E/);
+  });
+
+  it('when the list read back at the end lacks what was written (another client wrote over it), the mailbox fails with VERIFY_FAILED', async () => {
+    const mailbox = 'overwritten@contoso.example';
+    const store = (): ConfigStore => (peer.mailbox(mailbox) as unknown as { userConfigurations: ConfigStore }).userConfigurations;
+    let written = false;
+    // Outlook writing its own cached copy back between our merge and our read-back: the list loses our entry.
+    const target = tokenTarget(peer.url, mailbox, {
+      connect: async () => {
+        const inner = new HttpTransport(peer.url);
+        return {
+          auth: new StaticTokenAuth('test-token'),
+          transport: {
+            async post(body, options) {
+              const text = body.toString();
+              if (written && text.includes('<m:GetUserConfiguration>')) {
+                const inbox = peer.mailbox(mailbox).folderByDistinguishedId('inbox')!;
+                store().get(`${inbox.id}|autocomplete`)!.binaryData = Buffer.from(writeAutocompleteFile(emptyStream())).toString('base64');
+              }
+              if (text.includes('<m:CreateUserConfiguration>') || text.includes('<m:UpdateUserConfiguration>')) written = true;
+              return inner.post(body, options);
+            },
+            close: () => inner.close(),
+          },
+        };
+      },
+    });
+    const ledger = Ledger.open(path.join(dir, 'overwritten.sqlite'));
+    const context = { secrets: new MemorySecrets(), log: silentLog, options: {} };
+    try {
+      await runJob({
+        ledger,
+        source: `nk2:${nk2}`,
+        target: `ews:${peer.url}#overwritten`,
+        mailboxes: [{ label: mailbox, source: `nk2:${nk2}`, target: `ews:${peer.url}#overwritten`, createSource: () => nk2SourceSpec.create(`nk2:${nk2}`, context), createTarget: () => target }],
+        retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
+      });
+      const job = ledger.findOrCreateJob(`nk2:${nk2}`, `ews:${peer.url}#overwritten`);
+      const [row] = ledger.mailboxes(job.id);
+      expect(row).toMatchObject({ state: 'failed', code: 'VERIFY_FAILED' });
+      expect(row!.reason).toBe("The mailbox's autocomplete list lacks 1 of the 1 entries written (e.g. hughbellars@gmail.com)");
+    } finally {
+      ledger.close();
+    }
   });
 });
