@@ -215,6 +215,27 @@ describe.skipIf(!hasFixtures)('EWS read-back, uncertain writes, throttling and f
     });
   }
 
+  it('a lookup that fails is "unknown", never "absent": nothing is written again until Exchange can say what it has', async () => {
+    const mailbox = 'lookupfail@contoso.example';
+    const { target, box } = await opened(mailbox, { retry: { policy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } } });
+    const batch = mails('lf', 3, box.targetId);
+    peer.configure({ failAfterCommit: { status: 502, everyNth: 1, operations: ['CreateItem'], times: 1 } });
+    await expect(target.write(batch, signal)).rejects.toMatchObject({ code: 'TARGET_FAILED' });
+    peer.configure({ failAfterCommit: null, random: { rate503: 1, retryAfterSeconds: 0, operations: ['FindItem'] } });
+    try {
+      // Exchange cannot answer the lookup: the batch fails (retryable) instead of being sent blind.
+      await expect(target.write(batch, signal)).rejects.toMatchObject({ code: 'THROTTLED', retryable: true });
+      await expect(target.reconcile(batch)).rejects.toMatchObject({ retryable: true });
+      expect(peer.mailbox(mailbox).items).toHaveLength(3);
+    } finally {
+      peer.configure({ random: null });
+    }
+    const ids = peer.mailbox(mailbox).items.map((i) => i.id);
+    await expect(target.write(batch, signal)).resolves.toEqual(ids.map((id) => ({ ok: true, targetId: id })));
+    expect(peer.mailbox(mailbox).items).toHaveLength(3);
+    await target.close();
+  });
+
   it('HTTP 200 with ErrorInternalServerError and an inner ErrorServerBusy pauses like ErrorServerBusy, with its back-off', async () => {
     const mailbox = 'innerbusy@contoso.example';
     const { target, box } = await opened(mailbox);
