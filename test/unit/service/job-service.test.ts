@@ -143,6 +143,55 @@ describe('job service', () => {
     expect(readdirSync(join(files.work, 'out', 'Inbox')).filter((name) => name.endsWith('.eml')).length).toBeGreaterThan(0);
   });
 
+  it('pauses (nothing moves while paused) and resumes a running job to its end', async () => {
+    const files = corpus(1500);
+    const host = open(files.ledger);
+    const events: ServiceEvent[] = [];
+    host.subscribe((event) => events.push(event));
+    const finished = untilFinished(host, () => undefined);
+    const { jobId } = await call(host, 'job:start', { spec: { source: files.source, target: files.target } });
+    await call(host, 'job:pause', { jobId });
+    expect(events).toContainEqual({ type: 'job-state', jobId, state: 'paused' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const paused = await call(host, 'job:status', { jobId });
+    expect(paused.job.state).toBe('paused');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const still = await call(host, 'job:status', { jobId });
+    expect(still.job.done).toBe(paused.job.done);
+    expect(paused.job.done).toBeLessThan(1500);
+    await call(host, 'job:resume', { jobId });
+    const after = await finished;
+    expect(after.find((event) => event.type === 'summary')).toMatchObject({ itemsDone: 1500, outcome: 'complete' });
+  });
+
+  it('retries the failed items of one mailbox: they are sent again, the settled ones are not', async () => {
+    const files = corpus(20);
+    const host = open(files.ledger);
+    const first = untilFinished(host, () => undefined);
+    const { jobId } = await call(host, 'job:start', { spec: { source: files.source, target: files.target } });
+    await first;
+    const { mailboxes } = await call(host, 'job:status', { jobId });
+    const mailboxId = mailboxes[0]?.id ?? 0;
+    // Three items failed last time (as a target refusing them would leave them): their files are not there.
+    const ledger = Ledger.open(files.ledger);
+    const failed = ledger.items(mailboxId).slice(0, 3);
+    for (const row of failed) ledger.db.prepare("UPDATE items SET state = 'failed', code = 'TARGET_FAILED', reason = 'busy', retryable = 0 WHERE id = ?").run(row.id);
+    ledger.close();
+    const written = (): string[] => readdirSync(join(files.work, 'out'), { recursive: true }).map(String).filter((name) => name.endsWith('.eml'));
+    const count = written().length;
+    const issues = await call(host, 'mailbox:issues', { mailboxId, state: 'failed' });
+    expect(issues.total).toBe(3);
+    const events: ServiceEvent[] = [];
+    host.subscribe((event) => events.push(event), { items: true });
+    const again = untilFinished(host, () => undefined);
+    expect(await call(host, 'mailbox:retry', { mailboxId })).toEqual({ jobId, items: 3 });
+    await again;
+    const sent = events.filter((event) => event.type === 'item');
+    expect(sent.map((event) => (event.type === 'item' ? event.sourceKey : '')).sort()).toEqual(failed.map((row) => row.source_key).sort());
+    expect(written().length).toBe(count);
+    expect((await call(host, 'mailbox:issues', { mailboxId })).total).toBe(0);
+  });
+
   it('asks through prompt events and takes the answer through prompt:answer', async () => {
     const host = open(corpus(1).ledger);
     const prompts: ServiceEvent[] = [];
