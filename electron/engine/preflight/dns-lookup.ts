@@ -7,6 +7,9 @@ import * as dnsPacket from 'dns-packet';
 
 import { CloudwardError } from '../../contract/index.js';
 
+/** The server is not there (or not answering): no point asking it again. */
+const silentCodes = new Set(['ETIMEOUT', 'ECONNREFUSED']);
+
 /** Answers that mean "no such record", not "DNS is broken". */
 const emptyCodes = new Set(['ENODATA', 'ENOTFOUND', 'NOTFOUND', 'ENONAME']);
 
@@ -23,6 +26,8 @@ export interface MxRecord {
  */
 export class DnsLookup {
   private readonly resolver: Resolver;
+  /** Set once the server timed out or refused: later queries fail at once. */
+  private silent: string | undefined;
   readonly server: { host: string; port: number } | undefined;
 
   constructor(server?: string, private readonly timeoutMs = 3000) {
@@ -65,6 +70,7 @@ export class DnsLookup {
 
   /** The TTL (seconds) the server gives for `name`'s records of `type`, or undefined when it has none. */
   async ttl(name: string, type: 'MX' | 'TXT' | 'CNAME'): Promise<number | undefined> {
+    if (this.silent) throw new CloudwardError('TARGET_UNREACHABLE', `${this.describe()} did not answer the ${type} query for ${name} (${this.silent}, as before)`);
     const server = this.server ?? parseServer(getServers()[0] ?? '127.0.0.1');
     const answer = await rawQuery(server, name, type, this.timeoutMs);
     const ttls = (answer.answers ?? []).filter((record) => record.type === type).map((record) => ('ttl' in record ? (record.ttl ?? 0) : 0));
@@ -72,11 +78,15 @@ export class DnsLookup {
   }
 
   private async ask<T>(name: string, type: string, query: () => Promise<T>, empty: T): Promise<T> {
+    if (this.silent) throw new CloudwardError('TARGET_UNREACHABLE', `${this.describe()} did not answer the ${type} query for ${name} (${this.silent}, as before)`);
     try {
       return await query();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (emptyCodes.has(code)) return empty;
+      // A server that times out or refuses once is not asked again in this run: a wrong --dns-server would
+      // otherwise cost every remaining query its full timeout.
+      if (silentCodes.has(code)) this.silent = code;
       throw new CloudwardError('TARGET_UNREACHABLE', `${this.describe()} did not answer the ${type} query for ${name} (${code || (error as Error).message})`, { cause: error });
     }
   }

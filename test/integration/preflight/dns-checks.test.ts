@@ -195,6 +195,23 @@ describe.skipIf(!hasDnsmasq)('preflight DNS checks against a real dnsmasq', () =
     expect((await dmarc('v=DMARC1; rua=mailto:d@contoso.test')).verdict).toBe('fail');
   });
 
+  it('a DNS server that swallows every query: every DNS check fails within one timeout, not one per query', async () => {
+    const { createSocket } = await import('node:dgram');
+    const { runPreflight } = await import('../../../electron/engine/preflight/run-preflight.js');
+    const { MemorySecrets } = await import('./preflight-helpers.js');
+    const blackHole = createSocket('udp4');
+    await new Promise<void>((resolve) => blackHole.bind(0, '127.0.0.1', () => resolve()));
+    try {
+      const started = Date.now();
+      const run = await runPreflight({ domain, smtp: false, dnsServer: `127.0.0.1:${blackHole.address().port}` }, { secrets: new MemorySecrets() });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(run.findings.map((finding) => finding.verdict)).toEqual(run.findings.map(() => 'fail'));
+      expect(run.findings[0]?.evidence[0]).toMatch(/did not answer the MX query for contoso\.test \(ETIMEOUT\)/);
+    } finally {
+      blackHole.close();
+    }
+  }, 60_000);
+
   it('a DNS server that does not answer makes every DNS check fail with what happened, not a crash', async () => {
     const { runPreflight } = await import('../../../electron/engine/preflight/run-preflight.js');
     const { MemorySecrets } = await import('./preflight-helpers.js');
