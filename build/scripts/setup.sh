@@ -2,7 +2,7 @@
 # Set-up shared by `npm start`, `npm test` and .ci/run: the Debian packages that are missing, then
 # `npm ci` when node_modules is missing or older than the lock file. Never downloads Electron's binary.
 #   setup.sh app    what building and running needs (keytar compiles against libsecret)
-#   setup.sh test   plus the real test peers: keyring, Dovecot, readpst/pffexport, Chromium
+#   setup.sh test   plus the real test peers: keyring, Dovecot, readpst/pffexport, Chromium, dnsmasq, openssl
 #   CLOUDWARD_SETUP_SYSTEM_ONLY=1 skips npm (.ci/run runs its own `npm ci`)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -15,6 +15,7 @@ const peers: [string, string][] = [
   ['GNOME Keyring', '/usr/bin/gnome-keyring-daemon'],
   ['dbus-run-session', '/usr/bin/dbus-run-session'],
   ['dnsmasq (dnsmasq-base)', '/usr/sbin/dnsmasq'],
+  ['openssl (test certificates for the SMTP peer)', '/usr/bin/openssl'],
 ];
 
 describe.runIf(process.env['CI'] === 'true')('CI has every real test peer', () => {

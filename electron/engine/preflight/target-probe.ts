@@ -1,6 +1,7 @@
 import { toCloudwardError } from '../../contract/index.js';
 import { resolveTarget } from '../specs/registry.js';
 import { splitSpec, type SpecContext } from '../specs/spec.js';
+import type { Target } from '../targets/target.js';
 import { check, type PreflightProbe } from './probe.js';
 
 /*
@@ -30,9 +31,15 @@ export const targetProbe: PreflightProbe = {
   async run({ request, secrets, log, prompter }) {
     const spec = request.target ?? '';
     const scheme = splitSpec(spec)?.scheme ?? '';
-    const { handler } = await resolveTarget(spec);
     const context: SpecContext = { secrets, log, options: { ...request.targetOptions }, ...(prompter ? { prompter } : {}) };
-    const target = handler.create(spec, context);
+    let target: Target;
+    try {
+      const { handler } = await resolveTarget(spec);
+      target = handler.create(spec, context);
+    } catch (error) {
+      const cause = toCloudwardError(error);
+      return [accessCheck.fail([`${spec}: ${cause.code}: ${cause.message}`], 'Give the target as the migration will use it (for example ews:https://host/EWS/Exchange.asmx or graph: with --target-mailbox), then run the preflight again.')];
+    }
     const evidence = [`target ${target.label}`];
     try {
       await target.open();

@@ -73,6 +73,15 @@ describe.skipIf(!hasFixtures)('preflight target checks against the EWS and Graph
     expect(missing.evidence.join('\n')).toMatch(/SECRET_MISSING/);
   });
 
+  it('a target the migration could not use either (no mailbox, unknown scheme) fails with the reason', async () => {
+    const noMailbox = await probe({ target: `ews:${ews.url}`, targetOptions: { targetAuth: 'token' } }, new MemorySecrets());
+    expect(noMailbox.verdict).toBe('fail');
+    expect(noMailbox.evidence[0]).toMatch(/BAD_ARGUMENTS: .*--target-mailbox/);
+    const unknown = await probe({ target: 'smoke-signals:hill' }, new MemorySecrets());
+    expect(unknown.verdict).toBe('fail');
+    expect(unknown.evidence[0]).toMatch(/Unknown target/);
+  });
+
   it('Graph: a token with mailbox access passes; a refused token fails', async () => {
     const request: Partial<PreflightRequest> = { target: `graph:${graph.url}`, targetOptions: { targetMailbox: mailbox, targetAuth: 'token' } };
     const good = new MemorySecrets();
