@@ -215,6 +215,26 @@ describe.skipIf(!hasFixtures)('EWS read-back, uncertain writes, throttling and f
     });
   }
 
+  it('after a crash, the pipeline\'s one-by-one reconcile questions cost one FindItem per batch, not one per item', async () => {
+    const mailbox = 'batchedlookup@contoso.example';
+    const { target, box } = await opened(mailbox);
+    const batch = mails('bl', 5, box.targetId);
+    expect((await target.write(batch, signal)).every((o) => o.ok)).toBe(true);
+    const ids = peer.mailbox(mailbox).items.map((i) => i.id);
+    await target.close();
+    // The restarted run: the pipeline asks about each pending item alone, then sends them as one batch.
+    const { target: restarted } = await opened(mailbox);
+    const count = (operation: string) => peer.requests.filter((r) => r.mailbox === mailbox && r.operation === operation).length;
+    const [finds, creates] = [count('FindItem'), count('CreateItem')];
+    for (const prepared of batch) expect(await restarted.reconcile([prepared])).toEqual([undefined]);
+    expect(count('FindItem')).toBe(finds);
+    await expect(restarted.write(batch, signal)).resolves.toEqual(ids.map((id) => ({ ok: true, targetId: id })));
+    expect(count('FindItem') - finds).toBe(1);
+    expect(count('CreateItem')).toBe(creates);
+    expect(peer.mailbox(mailbox).items).toHaveLength(5);
+    await restarted.close();
+  });
+
   it('a lookup that fails is "unknown", never "absent": nothing is written again until Exchange can say what it has', async () => {
     const mailbox = 'lookupfail@contoso.example';
     const { target, box } = await opened(mailbox, { retry: { policy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } } });

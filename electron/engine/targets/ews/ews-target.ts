@@ -41,6 +41,8 @@ export interface EwsTargetOptions {
   maxItemMb?: number;
   requestTimeoutMs?: number;
   budget?: BudgetOverride;
+  /** Default true: a one-item reconcile is deferred to the next write(), where the lookups of a batch go as one FindItem. */
+  batchLoneLookups?: boolean;
   /** Retries of the target's own small requests (not item writes): the pipeline's policy and clock unless a test injects its own. */
   retry?: { policy?: RetryPolicy; clock?: Clock; random?: () => number };
 }
@@ -244,7 +246,7 @@ export class EwsTarget implements Target {
   private async settleUncertain(batch: readonly PreparedItem[], outcomes: (ItemOutcome | undefined)[]): Promise<void> {
     const doubtful = batch.map((prepared, index) => ({ prepared, index })).filter(({ prepared }) => this.uncertain.has(prepared.item.key));
     if (doubtful.length === 0) return;
-    const found = await this.reconcile(doubtful.map(({ prepared }) => prepared));
+    const found = await this.lookup(this.ready(), doubtful.map(({ prepared }) => prepared));
     doubtful.forEach(({ prepared, index }, position) => {
       const id = found[position];
       if (id !== undefined) outcomes[index] = { ok: true, targetId: id };
@@ -298,6 +300,18 @@ export class EwsTarget implements Target {
 
   async reconcile(items: readonly PreparedItem[]): Promise<(string | undefined)[]> {
     const client = this.ready();
+    if (items.length === 1 && this.options.batchLoneLookups !== false) {
+      // The pipeline asks about one pending item at a time after a crash: one FindItem (a folder scan on Exchange)
+      // each. The item is marked uncertain instead and answered "not known yet"; write() then looks up every
+      // uncertain item of its batch in one FindItem per folder before sending any (issue 9 point 5).
+      for (const prepared of items) this.uncertain.add(prepared.item.key);
+      return [undefined];
+    }
+    return this.lookup(client, items);
+  }
+
+  /** Which of these items Exchange already has: one FindItem per folder and up to 25 keys. */
+  private async lookup(client: EwsClient, items: readonly PreparedItem[]): Promise<(string | undefined)[]> {
     const byFolder = new Map<string, { index: number; hash: string }[]>();
     items.forEach((prepared, index) => {
       const list = byFolder.get(prepared.targetFolder.targetId) ?? [];
