@@ -10,6 +10,8 @@ import { bagOf, date, int, str } from './properties.js';
 import { PstStore, wrap } from './pst-file.js';
 import { hashKey, ItemProps, readContact, readDistributionList, readEvent, readNote, readTask } from './typed-items.js';
 import { hiddenFolderReason, notUserData } from './user-data.js';
+import { datesOf } from '../eml/item-dates.js';
+import { readHeaderSummary } from '../eml/mail-headers.js';
 
 export function kindOfClass(messageClass: string | undefined): ItemKind {
   const c = (messageClass ?? '').toLowerCase();
@@ -237,6 +239,16 @@ export class PstSource implements Source {
     if (sent) item.sentAt = sent;
     const received = date(b, 0x0e06);
     if (received) item.receivedAt = received;
+    if (!sent && !received) {
+      // Neither a submit nor a delivery time: a target would date it the day of the migration. The
+      // headers it arrived with, else the time Outlook created it here (the Date the MIME gets too).
+      const transport = str(b, 0x007d);
+      const created = date(b, 0x3007);
+      const dates = datesOf(transport ? readHeaderSummary(Buffer.from(`${transport}\r\n\r\n`, 'utf8')) : {}, created ? { time: created, what: 'the time it was created in the PST' } : undefined);
+      if (dates.sentAt) item.sentAt = dates.sentAt;
+      if (dates.receivedAt) item.receivedAt = dates.receivedAt;
+      if (dates.caveat) item.caveat = dates.caveat.replace(/^no Date header/, 'no sent or received time and no Date header');
+    }
     if (importance !== undefined) item.importance = (['low', 'normal', 'high'] as const)[importance] ?? 'normal';
     if (sensitivity !== undefined) item.sensitivity = (['normal', 'personal', 'private', 'confidential'] as const)[sensitivity] ?? 'normal';
     return item;
