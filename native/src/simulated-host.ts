@@ -13,6 +13,14 @@ import type { CommandResult, CredentialEntry, FileEntry, HostEnvironment, Proces
  * recorded outputs (tests) or from a capture folder (`handover capture`, read-only). It behaves as
  * Windows does where that matters to a handover: names are case-insensitive, HKLM and other users'
  * hives refuse writes without elevation, OSPP.VBS /unpkey removes exactly one licence's key.
+ *
+ * Where each behaviour comes from:
+ * - OSPP.VBS /dstatus and /unpkey:<last 5>: Microsoft Learn, "Tools to manage volume activation of Office"
+ *   (ospp.vbs options); output text as recorded in shared/fixtures/windows; /unpkey run unelevated answers
+ *   0x80070005 (access denied), as ospp.vbs reports a failed WMI call.
+ * - reg.exe names are case-insensitive and HKLM / HKEY_USERS\<other SID> need an administrator to change:
+ *   Microsoft Learn, "reg delete" and "Registry Key Security and Access Rights".
+ * - Credential Manager is per user and deleted by target and type: Win32 CredDelete documentation.
  */
 export interface SimulatedWindowsState {
   environment: HostEnvironment;

@@ -12,7 +12,7 @@ import {
 import { keyId } from '../registry-path.js';
 import type { WindowsHost } from '../windows-host.js';
 import { takeInventory, resolveScope } from './inventory.js';
-import { assertAllowed, officeProcessNames, type HandoverScope } from './locations.js';
+import { assertAllowed, canonicalPath, officeProcessNames, type HandoverScope } from './locations.js';
 import { buildPlan } from './plan.js';
 import { unpkeyArgs } from './step-commands.js';
 
@@ -150,6 +150,9 @@ export async function runHandover(host: WindowsHost, options: RunOptions): Promi
       throw new CloudwardError('OFFICE_RUNNING', `Close these first, then run again: ${[...new Set(running.map((process) => `${process.name} (pid ${process.pid})`))].join(', ')}`);
     }
     if (options.backupRoot === undefined) throw new CloudwardError('BAD_ARGUMENTS', 'A backup folder is required for a real run');
+    const backupId = canonicalPath(options.backupRoot);
+    const doomed = plan.steps.find((step) => step.kind === 'delete-folder' && backupId !== undefined && (backupId === canonicalPath(step.target) || backupId.startsWith(`${canonicalPath(step.target) ?? '\0'}\\`)));
+    if (doomed !== undefined) throw new CloudwardError('BAD_ARGUMENTS', `The backup folder ${options.backupRoot} is inside ${doomed.target}, which the handover deletes: choose another`);
     backupDir = join(options.backupRoot, runId);
     let backups: Map<string, string>;
     try {

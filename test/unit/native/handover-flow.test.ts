@@ -122,6 +122,14 @@ describe.skipIf(!hasFixtures)('handover on a simulated PC built from the recorde
     expect(host.snapshot()).toEqual(before);
   });
 
+  it('refuses a backup folder inside a folder the handover deletes', async () => {
+    const host = createSimulatedHost(handedOverPc());
+    const before = host.snapshot();
+    const plan = await planFor(host);
+    await expect(runHandover(host, { confirmToken: plan.confirmToken, dryRun: false, backupRoot: 'C:\\Users\\ann\\AppData\\Local\\Microsoft\\Office\\Licenses\\backup' })).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
+    expect(host.snapshot()).toEqual(before);
+  });
+
   it('refuses a confirm token from another plan (the PC changed) before touching anything', async () => {
     const host = createSimulatedHost(handedOverPc());
     const before = host.snapshot();
