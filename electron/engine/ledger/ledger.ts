@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 
 import { CloudwardError, type ErrorCode, type ItemKind, type ItemState } from '../../contract/index.js';
@@ -14,6 +15,24 @@ export interface JobRow {
   spec: string | null;
   source_identity: string | null;
   target_identity: string | null;
+}
+
+export interface RunRow {
+  id: number;
+  started_at: number;
+  finished_at: number | null;
+  outcome: string | null;
+  heartbeat_at: number | null;
+  owner: string | null;
+}
+
+/** How often a running job refreshes its run's heartbeat, and when an unfinished run counts as dead. */
+export const runHeartbeatMs = 5_000;
+export const runStaleMs = 20_000;
+
+/** Who runs a job: this machine and process, so a dead run of this machine is known at once. */
+export function runOwner(): string {
+  return `${hostname()}:${process.pid}`;
 }
 
 /** What identifies a job or mailbox beyond its spec strings (see README, "Mailbox identity"). */
@@ -237,19 +256,42 @@ export class Ledger {
   }
 
   /** Runs begun and never finished: the process died (power cut, kill) while the job ran. */
-  lastRun(jobId: number): { id: number; started_at: number; finished_at: number | null; outcome: string | null } | undefined {
+  lastRun(jobId: number): RunRow | undefined {
     return this.db
-      .prepare<[number], { id: number; started_at: number; finished_at: number | null; outcome: string | null }>(
-        'SELECT id, started_at, finished_at, outcome FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 1',
-      )
+      .prepare<[number], RunRow>('SELECT id, started_at, finished_at, outcome, heartbeat_at, owner FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 1')
       .get(jobId);
   }
 
-  startRun(jobId: number): number {
+  /**
+   * An unfinished run whose heartbeat is fresh: the job runs in some process right now. A run of this
+   * machine whose process is gone is dead at once (a kill -9 and an immediate re-run must not wait).
+   */
+  static isLive(run: RunRow | undefined, now = Date.now()): boolean {
+    if (run === undefined || run.finished_at !== null || run.heartbeat_at === null || now - run.heartbeat_at >= runStaleMs) return false;
+    const owner = /^(.*):(\d+)$/.exec(run.owner ?? '');
+    if (owner && owner[1] === hostname()) {
+      const pid = Number(owner[2]);
+      if (pid === process.pid) return true;
+      try {
+        process.kill(pid, 0);
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    return true;
+  }
+
+  startRun(jobId: number, owner?: string): number {
+    const now = Date.now();
     const row = this.db
-      .prepare<[number, number], { id: number }>('INSERT INTO runs (job_id, started_at) VALUES (?, ?) RETURNING id')
-      .get(jobId, Date.now());
+      .prepare<[number, number, number, string | null], { id: number }>('INSERT INTO runs (job_id, started_at, heartbeat_at, owner) VALUES (?, ?, ?, ?) RETURNING id')
+      .get(jobId, now, now, owner ?? null);
     return row?.id ?? 0;
+  }
+
+  /** A living run says so now and then (see runHeartbeatMs); a stale one was interrupted. */
+  heartbeat(runId: number): void {
+    this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(Date.now(), runId);
   }
 
   finishRun(runId: number, outcome: string, itemsDone: number, bytesDone: number): void {

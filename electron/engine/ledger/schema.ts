@@ -110,4 +110,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX mailboxes_identity ON mailboxes (job_id, source_identity, target_identity);
   CREATE INDEX items_settled ON items (mailbox_id, state, updated_at);
   `,
+  // 4: who runs a job now. A run refreshes heartbeat_at while it lives, so an unfinished run with a fresh
+  // heartbeat is running in another process (the app and a terminal share one ledger), and only a stale one
+  // was interrupted (PC shut down, process killed).
+  `
+  ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  `,
 ];

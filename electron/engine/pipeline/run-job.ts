@@ -9,6 +9,7 @@ import {
 } from '../../contract/index.js';
 import { createLogger } from '../log/logger.js';
 import { Gate } from './gate.js';
+import { runHeartbeatMs, runOwner } from '../ledger/ledger.js';
 import type { JobOptions, MailboxPlan } from './job-types.js';
 import { type MailboxHost, MailboxRun } from './mailbox-run.js';
 import { realClock } from './pacer.js';
@@ -38,7 +39,16 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const log = options.log ?? createLogger();
   const emit = (event: JobEvent): void => options.onEvent?.(event);
   const job = ledger.findOrCreateJob(options.source, options.target, options.identity);
-  const runId = ledger.startRun(job.id);
+  const runId = ledger.startRun(job.id, runOwner());
+  // Tells other processes sharing this ledger (the app, a terminal) that the job is alive.
+  const heartbeat = setInterval(() => {
+    try {
+      ledger.heartbeat(runId);
+    } catch {
+      // A busy or closed ledger only delays the heartbeat; the work itself reports ledger failures.
+    }
+  }, runHeartbeatMs);
+  heartbeat.unref();
   const startedAt = clock.now();
   const gate = options.gate ?? new Gate();
   const stopper = new AbortController();
@@ -127,8 +137,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     }
   };
   const parallel = Math.max(1, Math.min(options.parallelMailboxes ?? 4, options.mailboxes.length));
-  await Promise.all(Array.from({ length: parallel }, () => worker()));
-  await progress.flush();
+  try {
+    await Promise.all(Array.from({ length: parallel }, () => worker()));
+    await progress.flush();
+  } finally {
+    clearInterval(heartbeat);
+  }
 
   const counts = ledger.jobCounts(job.id);
   const interrupted = options.signal?.aborted === true && jobStop === undefined;

@@ -113,6 +113,10 @@ export function createJobService(options: JobServiceOptions): JobService {
     const opened = writeLedger();
     const job = opened.findOrCreateJob(built.source, built.target, built.identity);
     if (active.has(job.id)) throw new CloudwardError('JOB_RUNNING', `Job ${job.id} is already running`);
+    // Two processes sending the same items at once would write them twice: one runner per job.
+    if (Ledger.isLive(opened.lastRun(job.id))) {
+      throw new CloudwardError('JOB_RUNNING', `Job ${job.id} is running in another Cloudward (the app or a terminal) on this ledger`);
+    }
     opened.setJobSpec(job.id, JSON.stringify(spec));
     const mailboxes = only
       ? built.plans.filter((plan, index) => only(index, opened.findOrCreateMailbox(job.id, plan.label, plan.source, plan.target, plan.identity).id))

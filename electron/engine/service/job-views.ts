@@ -9,7 +9,7 @@ import {
   mailboxRunStates,
   type MailboxStatus,
 } from '../../contract/index.js';
-import { decodePath, type JobRow, type Ledger, type MailboxRow } from '../ledger/ledger.js';
+import { decodePath, type JobRow, Ledger, type MailboxRow } from '../ledger/ledger.js';
 
 /**
  * Views of jobs, mailboxes and folders rebuilt from the ledger alone: a window that reloads, or an app
@@ -32,7 +32,9 @@ export function jobSummary(ledger: Ledger, job: JobRow, live: LiveState): JobSum
   const last = ledger.lastRun(job.id);
   const outcome = last?.outcome && (jobOutcomes as readonly string[]).includes(last.outcome) ? (last.outcome as JobSummary['lastOutcome']) : undefined;
   // A run begun and never finished, by a job nobody runs now: the PC shut down or the process was killed.
-  const state: JobSummary['state'] = live ?? (last === undefined ? 'idle' : last.finished_at === null ? 'interrupted' : 'finished');
+  // A fresh heartbeat: another process sharing this ledger (the app, a terminal) runs it now.
+  const state: JobSummary['state'] =
+    live ?? (last === undefined ? 'idle' : last.finished_at !== null ? 'finished' : Ledger.isLive(last) ? 'running' : 'interrupted');
   const summary: JobSummary = {
     id: job.id,
     source: job.source,

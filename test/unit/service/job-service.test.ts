@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -129,7 +129,8 @@ describe('job service', () => {
     hosts.splice(hosts.indexOf(host), 1);
     // The PC shut down during a second run: a run row with no end.
     const ledger = Ledger.open(files.ledger);
-    ledger.startRun(jobId);
+    const run = ledger.startRun(jobId, 'another-pc:4242');
+    ledger.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(Date.now() - 60_000, run);
     ledger.close();
 
     const after = open(files.ledger);
@@ -141,6 +142,25 @@ describe('job service', () => {
     expect(events.find((event) => event.type === 'summary')).toMatchObject({ itemsDone: 12, outcome: 'complete' });
     expect((await call(after, 'jobs:list', {})).jobs[0]).toMatchObject({ state: 'finished' });
     expect(readdirSync(join(files.work, 'out', 'Inbox')).filter((name) => name.endsWith('.eml')).length).toBeGreaterThan(0);
+  });
+
+  it('refuses to run a job another process runs on the same ledger, and knows a killed run of this machine at once', async () => {
+    const files = corpus(3);
+    const host = open(files.ledger);
+    const finished = untilFinished(host, () => undefined);
+    const { jobId } = await call(host, 'job:start', { spec: { source: files.source, target: files.target } });
+    await finished;
+    const ledger = Ledger.open(files.ledger);
+    // Another process (here: on another machine sharing the ledger file) runs the job, heartbeat fresh.
+    const elsewhere = ledger.startRun(jobId, 'another-pc:4242');
+    expect((await call(host, 'jobs:list', {})).jobs[0]?.state).toBe('running');
+    const refused = await host.dispatch({ v: envelopeVersion, kind: 'request', id: 500, command: 'job:resume', payload: { jobId } });
+    expect(refused).toMatchObject({ result: { ok: false, error: { code: 'JOB_RUNNING' } } });
+    ledger.finishRun(elsewhere, 'complete', 0, 0);
+    // kill -9 of a run on this machine: its process is gone, so it is interrupted without waiting for the heartbeat to age.
+    ledger.startRun(jobId, `${hostname()}:${2 ** 22 + 12_345}`);
+    ledger.close();
+    expect((await call(host, 'jobs:list', {})).jobs[0]?.state).toBe('interrupted');
   });
 
   it('pauses (nothing moves while paused) and resumes a running job to its end', async () => {
