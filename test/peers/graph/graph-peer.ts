@@ -36,6 +36,10 @@ export interface GraphSimulation {
   maxRequestBytes?: number;
   /** Delay before answering, ms. */
   delayMs?: number | ((method: string, path: string) => number);
+  /** Benchmarks only: no CSDL check of bodies (the EWS bench's validation 'off'), so the one peer thread keeps up with 20 mailboxes. */
+  skipValidation?: boolean;
+  /** Benchmarks: keep messages but drop attachment bytes, so 20 mailboxes fit in memory. */
+  discardContent?: boolean;
   /** Destroy the socket: before doing the work (after-request) or after it (after-commit). Counted over POSTs. */
   dropConnections?: { everyNth: number; phase: 'after-request' | 'after-commit' };
 }
@@ -175,6 +179,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
       csdl,
       mailbox: box,
       origin,
+      skipValidation: simulate.skipValidation === true,
       violate: (kind, detail) => violations.push({ kind, detail, mailbox: box.address }),
       schemaError: (path, problems) => schemaErrors.push({ path, problems }),
       openUploadSession: (message, item) => {
@@ -209,6 +214,13 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     const box = mailboxFor(address);
     const limited = budgets(box.address, method, bytes);
     const answer = limited ?? route(contextFor(box), { method, segments: rest, query: parsed.searchParams, body, bodyBytes: bytes });
+    if (simulate.discardContent && answer.status < 300) {
+      const last = box.items[box.items.length - 1];
+      if (last?.kind === 'message') {
+        for (const attachment of last.attachments) attachment.bytes = Buffer.alloc(0);
+        delete last.posted.attachments;
+      }
+    }
     log.push({ method, path: parsed.pathname + parsed.search, status: answer.status, mailbox: box.address, bytes, at: Date.now(), inBatch });
     return answer;
   }
@@ -258,7 +270,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     }
     const limited = budgets(session.mailbox, 'PUT', chunk.length);
     if (limited) return limited;
-    session.received.push(Buffer.from(chunk));
+    session.received.push(simulate.discardContent ? Buffer.alloc(0) : Buffer.from(chunk));
     session.next = end + 1;
     if (session.next < session.size) return { status: 200, body: { expirationDateTime: new Date(Date.now() + 15 * 60_000).toISOString(), nextExpectedRanges: [`${session.next}-`] } };
     const bytes = Buffer.concat(session.received);

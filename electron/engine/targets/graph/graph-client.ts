@@ -31,6 +31,11 @@ export interface BatchAnswer {
   readonly body: unknown;
 }
 
+/** A body already serialised (large messages are stringified once, to check their size, and sent as is). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export const userAgent = 'Cloudward/1.0 (migration; +https://cloudward.example/graph)';
 
 /** A FIFO of slots: at most `size` holders at once. */
@@ -104,7 +109,7 @@ export class GraphClient {
             'client-request-id': randomUUID(),
             ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
-          body: body === undefined ? undefined : bodyOf(JSON.stringify(body)),
+          body: body === undefined ? undefined : bodyOf(body instanceof JsonText ? body.text : JSON.stringify(body)),
           signal,
           timeoutMs: this.options.requestTimeoutMs,
         });

@@ -114,9 +114,11 @@ export const graphTargetSpec: TargetSpecHandler = {
     const budgetMb = optionalNumber(context.options.graphBudgetMb);
     const windowMs = optionalNumber(context.options.graphBudgetWindowMs);
     const requestTimeoutMs = optionalNumber(context.options.graphRequestTimeoutMs);
+    const batchMb = optionalNumber(context.options.graphMaxBatchMb);
     const budget = {
       ...(budgetMb ? { serverBytesPerWindow: budgetMb * MB } : {}),
       ...(windowMs ? { windowMs } : {}),
+      ...(batchMb ? { maxBatchBytes: Math.floor(batchMb * MB) } : {}),
     };
     const slots = 4;
     return new GraphTarget({

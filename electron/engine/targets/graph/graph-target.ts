@@ -10,7 +10,7 @@ import { withRetry } from '../exchange/retry.js';
 import { graphSourceKeyFilter, graphSourceKeyPropertyId, sourceKeyHash } from '../exchange/source-key.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import { graphCapabilities, MB, type GraphBudget } from './capabilities.js';
-import { GraphClient, type BatchRequest } from './graph-client.js';
+import { GraphClient, JsonText, type BatchRequest } from './graph-client.js';
 import { decodeFolder, GraphFolders, treeForKind, type FolderRef } from './graph-folders.js';
 import { attachmentJson, graphMessage, inlineAttachmentLimit, messageFlagsId, type GraphAttachment } from './mapping/mail.js';
 import { contactJson, eventJson, eventTimes, eventZone, linkedResourceApp, taskJson } from './mapping/pim.js';
@@ -38,6 +38,9 @@ export interface GraphTargetOptions {
   /** Retries of the target's own small requests (folders, reconcile, verify, attachments). */
   retry?: RetryPolicy;
 }
+
+/** Item bytes one mailbox maps and sends at once. */
+const writeWindowBytes = 4 * MB;
 
 /** Upload-session ranges: "less than 4 MB" per PUT (GRAPH:outlook-large-attachments). */
 const rangeBytes = 4 * MB - 64 * 1024;
@@ -127,10 +130,23 @@ export class GraphTarget implements Target {
     this.ready();
     const outcomes: (ItemOutcome | undefined)[] = batch.map(() => undefined);
     await this.settleUncertain(batch, outcomes);
-    // Items go out side by side; the client keeps at most four requests in flight for the mailbox.
-    await Promise.all(
-      batch.map(async (prepared, index) => {
-        if (outcomes[index]) return;
+    // Items go out side by side (the client keeps at most four requests in flight for the mailbox), but
+    // only a few MB of them at once: a parsed message costs several copies of itself (attachments,
+    // base64, JSON), and twenty mailboxes run together.
+    let inFlightBytes = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const index = next;
+        if (index >= batch.length) return;
+        const prepared = batch[index] as PreparedItem;
+        if (inFlightBytes > 0 && inFlightBytes + prepared.size > writeWindowBytes) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        next += 1;
+        if (outcomes[index]) continue;
+        inFlightBytes += prepared.size;
         try {
           const written = await this.writeOne(prepared, signal);
           for (const note of written.lost) this.losses.set(note.replace(/\d+/g, 'N'), (this.losses.get(note.replace(/\d+/g, 'N')) ?? 0) + 1);
@@ -138,9 +154,12 @@ export class GraphTarget implements Target {
           outcomes[index] = { ok: true, targetId: written.id };
         } catch (error) {
           outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: prepared.item.key } };
+        } finally {
+          inFlightBytes -= prepared.size;
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(batch.length, this.options.requestSlots ?? 4) }, worker));
     return outcomes.map((outcome) => outcome ?? { ok: false, error: { code: 'INTERNAL', message: 'item was not sent', retryable: false } });
   }
 
@@ -153,6 +172,7 @@ export class GraphTarget implements Target {
       throw new CloudwardError('ITEM_UNSUPPORTED', 'Microsoft Graph has no API for personal contact groups (distribution lists); use the ews: target or re-create the group in Outlook', { retryable: false });
     }
     let body: Record<string, unknown>;
+    let serialised: JsonText | undefined;
     let lost: string[];
     let later: GraphAttachment[] = [];
     if (item.kind === 'mail') {
@@ -162,10 +182,13 @@ export class GraphTarget implements Target {
         throw new CloudwardError('ITEM_TOO_LARGE', `${(mime.length / MB).toFixed(1)} MB: ${this.capabilities.sizeLimitAdvice ?? ''}`, { retryable: false });
       }
       const message = await graphMessage(item, mime, hash);
-      if (Buffer.byteLength(JSON.stringify(message.body)) > 4 * MB - 1024) {
+      // Serialised once: the size check and the request share the string.
+      const text = JSON.stringify(message.body);
+      if (Buffer.byteLength(text) > 4 * MB - 1024) {
         throw new CloudwardError('ITEM_TOO_LARGE', 'The message body alone is larger than Graph\'s 4 MB request limit', { retryable: false });
       }
       body = message.body;
+      serialised = new JsonText(text);
       lost = message.lost;
       later = message.laterAttachments;
     } else if (item.kind === 'contact') ({ body, lost } = contactJson(item.contact, hash));
@@ -173,7 +196,7 @@ export class GraphTarget implements Target {
     else if (item.kind === 'task') ({ body, lost } = taskJson(item.task, hash));
     else throw new CloudwardError('ITEM_UNSUPPORTED', `The Graph target does not write ${item.kind} items`, { retryable: false });
 
-    const created = await this.tracked(item.key, () => client.request<{ id: string }>('POST', target.create, body, signal, `creating ${item.kind} "${item.title ?? item.key}"`));
+    const created = await this.tracked(item.key, () => client.request<{ id: string }>('POST', target.create, serialised ?? body, signal, `creating ${item.kind} "${item.title ?? item.key}"`));
     if (later.length > 0) await this.attachLater(created.id, later, signal);
     if (item.kind === 'event') lost.push(...(await this.applyExceptions(prepared, created.id, signal)));
     return { id: created.id, lost };
