@@ -194,6 +194,20 @@ describe.skipIf(!hasFixtures)('EWS read-back, uncertain writes, throttling and f
     await peer.assertNoSchemaErrors();
   });
 
+  it('a completed task keeps its own completion date (Exchange lets the last of CompleteDate/PercentComplete/Status win)', async () => {
+    const mailbox = 'tasks@contoso.example';
+    const { target } = await opened(mailbox);
+    const folder: SourceFolder = { path: ['Tasks'], special: 'tasks', holds: 'task' };
+    const tasks = await target.ensureFolder(folder, ['Tasks']);
+    const completed = new Date('2025-11-03T16:20:00Z');
+    const item: SourceItem = { kind: 'task', key: 'task-1', folder, size: 1, title: 'Taxes', task: { uid: 't', subject: 'Taxes', status: 'completed', percentComplete: 100, completed, categories: [] } };
+    const [outcome] = await target.write([prepare(item, folderRef(['Tasks'], tasks.targetId))], signal);
+    expect(outcome?.ok).toBe(true);
+    const stored = peer.mailbox(mailbox).itemsIn(['Tasks'])[0];
+    expect([stored?.fields.Status, stored?.fields.PercentComplete, stored?.fields.CompleteDate]).toEqual(['Completed', '100', '2025-11-03T16:20:00Z']);
+    await target.close();
+  });
+
   for (const status of [504, 502, 500] as const) {
     it(`a crash after a batch Exchange committed but answered ${status === 500 ? 'HTTP 500 without a SOAP fault' : `with a proxy's ${status}`} leaves no duplicate`, async () => {
       const mailbox = `uncertain-${status}@contoso.example`;

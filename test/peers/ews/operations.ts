@@ -213,6 +213,36 @@ function simpleFields(itemEl: Element): Record<string, string> {
   return fields;
 }
 
+/**
+ * A task's CompleteDate, PercentComplete and Status each set the others, in the order Exchange processes them (the
+ * request's order), and the last one wins (EWSREF:percentcomplete: 100 means Completed, 0 NotStarted;
+ * EWSREF:completedate; EWSREF:status-taskstatustype: Completed stamps the completion now). So a completed task sent
+ * with all three loses its own completion date (issue 9 point 10).
+ */
+function taskFields(itemEl: Element): Record<string, string> {
+  const fields = simpleFields(itemEl);
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const c of children(itemEl)) {
+    const value = c.textContent ?? '';
+    if (c.localName === 'CompleteDate') Object.assign(fields, { CompleteDate: value, Status: 'Completed', PercentComplete: '100' });
+    else if (c.localName === 'PercentComplete') {
+      const percent = Number(value);
+      if (percent >= 100) Object.assign(fields, { Status: 'Completed', CompleteDate: now });
+      else {
+        delete fields.CompleteDate;
+        fields.Status = percent <= 0 ? 'NotStarted' : 'InProgress';
+      }
+    } else if (c.localName === 'Status') {
+      if (value === 'Completed') Object.assign(fields, { PercentComplete: '100', CompleteDate: now });
+      else {
+        delete fields.CompleteDate;
+        if (value === 'NotStarted') fields.PercentComplete = '0';
+      }
+    }
+  }
+  return fields;
+}
+
 function ruleFires(ctx: OpContext, rule: EwsItemFailureRule, info: Parameters<NonNullable<EwsItemFailureRule['when']>>[0]): boolean {
   if (rule.times !== undefined && (ctx.ruleUses.get(rule) ?? 0) >= rule.times) return false;
   if (rule.indexInBatch !== undefined && rule.indexInBatch !== info.indexInBatch) return false;
@@ -301,7 +331,7 @@ const createItem: Handler = (ctx) => {
       ...(flagEl ? { flag: Object.fromEntries(children(flagEl).map((c) => [c.localName, c.textContent ?? ''])) } : {}),
       ...(subject !== undefined ? { subject } : {}),
       ...(internetMessageId !== undefined ? { internetMessageId } : {}),
-      fields: simpleFields(itemEl),
+      fields: kind === 'Task' ? taskFields(itemEl) : simpleFields(itemEl),
       xml,
       createAttributes,
       createdAt: Date.now(),
