@@ -3,7 +3,7 @@ import type { PSTFolder } from 'pst-extractor';
 import { CloudwardError, type ItemKind } from '../../../contract/index.js';
 import type { MailItem, SourceEntry, SourceFolder, SourceItem } from '../../model/items.js';
 import type { Logger } from '../../log/logger.js';
-import type { Source, SourceContext } from '../source.js';
+import type { Source, SourceContext, SourceFolderPreview } from '../source.js';
 import { walkFolders, type PstFolderNode } from './folders.js';
 import { buildMime, cleanSubject, type MimeContext } from './mail-mime.js';
 import { bagOf, date, int, str } from './properties.js';
@@ -96,6 +96,20 @@ export class PstSource implements Source {
       for (const folder of walkFolders(store, () => undefined)) items += folder.contentCount;
     }
     return { items };
+  }
+
+  /** Items per folder from the folder tables (no message is read); folders Outlook hides are left out, as the job leaves them. */
+  async preview(): Promise<SourceFolderPreview[]> {
+    const folders = new Map<string, SourceFolderPreview>();
+    for (const store of this.stores) {
+      for (const folder of walkFolders(store, () => undefined)) {
+        if (folder.hiddenAt !== undefined) continue;
+        const key = JSON.stringify(folder.path);
+        const known = folders.get(key);
+        folders.set(key, { path: folder.path, items: (known?.items ?? 0) + folder.contentCount, bytes: 0 });
+      }
+    }
+    return [...folders.values()];
   }
 
   async *entries(context: SourceContext): AsyncIterable<SourceEntry> {
