@@ -107,7 +107,9 @@ export function renderTodo(run: PreflightRun): string {
   todo.forEach((finding, index) => {
     lines.push(`${String(index + 1).padStart(2)}. [${finding.verdict.toUpperCase()}] ${finding.title} (${finding.checkId})`);
     if (finding.fix) lines.push(`    Fix: ${finding.fix}`);
-    for (const line of finding.evidence.slice(0, 8)) lines.push(`    seen: ${line}`);
+    // Long evidence (an SPF include tree) keeps its head and its conclusion, the last line.
+    const evidence = finding.evidence.length > 8 ? [...finding.evidence.slice(0, 6), `… ${finding.evidence.length - 7} more`, ...finding.evidence.slice(-1)] : finding.evidence;
+    for (const line of evidence) lines.push(`    seen: ${line}`);
   });
   const rest = run.findings.filter((finding) => finding.verdict === 'pass' || finding.verdict === 'skip');
   if (rest.length > 0) lines.push('', 'Checked:');

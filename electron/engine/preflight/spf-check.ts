@@ -179,7 +179,8 @@ export const spfProbe: PreflightProbe = {
       }
     }
 
-    const lookupEvidence = [`${walk.lookups} DNS lookup(s) counted through every include and redirect`, ...walk.tree.slice(0, 60), ...walk.problems];
+    // The count comes last: it is the conclusion the short listings show.
+    const lookupEvidence = [...walk.tree.slice(0, 60), ...walk.problems, `${walk.lookups} DNS lookup(s) counted through every include and redirect`];
     if (walk.problems.length > 0) {
       findings.push(spfLookups.fail(lookupEvidence, 'Fix or remove the include that has no single SPF record (or loops): receivers treat the whole SPF record as broken.'));
     } else if (walk.lookups > spfLookupLimit) {

@@ -115,10 +115,10 @@ describe.skipIf(!hasDnsmasq)('preflight DNS checks against a real dnsmasq', () =
       // include:spf.protection.outlook.com (1) + include:l1 (1) + 8 nested includes (8) = 10.
       const ten = await preflightAgainst(microsoftZone({ txt: txtWithSpf(spf('v=spf1 include:spf.protection.outlook.com include:l1.contoso.test -all'), ...chain(9)) }));
       expect(ten.byId('dns.spf.lookups').verdict).toBe('pass');
-      expect(ten.byId('dns.spf.lookups').evidence[0]).toMatch(/^10 DNS lookup/);
+      expect(ten.byId('dns.spf.lookups').evidence.at(-1)).toMatch(/^10 DNS lookup/);
       const eleven = await preflightAgainst(microsoftZone({ txt: txtWithSpf(spf('v=spf1 include:spf.protection.outlook.com a mx include:l1.contoso.test -all'), ...chain(8)) }));
       expect(eleven.byId('dns.spf.lookups').verdict).toBe('fail');
-      expect(eleven.byId('dns.spf.lookups').evidence[0]).toMatch(/^11 DNS lookup/);
+      expect(eleven.byId('dns.spf.lookups').evidence.at(-1)).toMatch(/^11 DNS lookup/);
       const loop = await preflightAgainst(microsoftZone({ txt: txtWithSpf(spf('v=spf1 include:spf.protection.outlook.com include:l1.contoso.test -all'), { name: 'l1.contoso.test', text: 'v=spf1 include:contoso.test -all' }) }));
       expect(loop.byId('dns.spf.lookups').verdict).toBe('fail');
       expect(loop.byId('dns.spf.lookups').evidence.join('\n')).toMatch(/loops back/);
