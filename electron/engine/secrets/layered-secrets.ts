@@ -18,8 +18,8 @@ export interface LayeredSecretsOptions {
   prompt?: ((question: string) => Promise<string | undefined>) | undefined;
   /** Asks through the job service (a 'secret' prompt event); preferred over `prompt`. */
   prompter?: Prompter | undefined;
-  /** Which job asks, for the prompt event. */
-  jobId?: number | undefined;
+  /** Which job asks (for the prompt event) and its cancel (which withdraws the prompt), once known. */
+  scope?: (() => { jobId?: number | undefined; signal?: AbortSignal | undefined }) | undefined;
 }
 
 /**
@@ -47,9 +47,11 @@ export class LayeredSecrets implements SecretProvider {
     if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
     if (this.options.prompter) {
       const label = `${role.replace('-', ' ')} for ${account}`;
+      const scope = this.options.scope?.() ?? {};
       const answer = await this.options.prompter.ask(
         { kind: 'secret', role, account, label, canRemember: this.options.keychain !== undefined },
-        this.options.jobId === undefined ? {} : { jobId: this.options.jobId },
+        scope.jobId === undefined ? {} : { jobId: scope.jobId },
+        scope.signal,
       );
       if (!answer.cancelled && answer.value !== undefined && answer.value !== '') {
         if (answer.remember && this.options.keychain) {

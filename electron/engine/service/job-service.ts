@@ -68,7 +68,14 @@ interface ActiveJob {
 interface StoredPlan {
   readonly spec: ParsedJobSpec;
   readonly built: BuiltJob;
+  readonly scope: JobScope;
   readonly expires: number;
+}
+
+/** Filled in when the job starts: prompts its sources ask carry its id and are withdrawn by its cancel. */
+interface JobScope {
+  jobId?: number;
+  signal?: AbortSignal;
 }
 
 export function createJobService(options: JobServiceOptions): JobService {
@@ -97,8 +104,8 @@ export function createJobService(options: JobServiceOptions): JobService {
     const job = active.get(jobId);
     return job === undefined ? undefined : job.gate.paused ? 'paused' : 'running';
   };
-  const contextFor = (spec: ParsedJobSpec): SpecContext => ({
-    secrets: new LayeredSecrets({ keychain: options.keychain, environment: options.environment, prompter }),
+  const contextFor = (spec: ParsedJobSpec, scope: JobScope): SpecContext => ({
+    secrets: new LayeredSecrets({ keychain: options.keychain, environment: options.environment, prompter, scope: () => scope }),
     log,
     options: specOptions(spec),
     prompter,
@@ -108,7 +115,7 @@ export function createJobService(options: JobServiceOptions): JobService {
     for (const [id, plan] of plans) if (plan.expires <= now) plans.delete(id);
   };
 
-  const start = async (spec: ParsedJobSpec, built: BuiltJob, only?: (planIndex: number, mailboxId: number) => boolean): Promise<number> => {
+  const start = async (spec: ParsedJobSpec, built: BuiltJob, scope: JobScope, only?: (planIndex: number, mailboxId: number) => boolean): Promise<number> => {
     if (closed) throw new CloudwardError('CANCELLED', 'The service is closing');
     const opened = writeLedger();
     const job = opened.findOrCreateJob(built.source, built.target, built.identity);
@@ -122,6 +129,8 @@ export function createJobService(options: JobServiceOptions): JobService {
       ? built.plans.filter((plan, index) => only(index, opened.findOrCreateMailbox(job.id, plan.label, plan.source, plan.target, plan.identity).id))
       : built.plans;
     const controller = new AbortController();
+    scope.jobId = job.id;
+    scope.signal = controller.signal;
     const gate = new Gate();
     const entry: ActiveJob = { controller, gate, done: Promise.resolve() };
     active.set(job.id, entry);
@@ -168,6 +177,11 @@ export function createJobService(options: JobServiceOptions): JobService {
     return job.id;
   };
 
+  const startSpec = async (spec: ParsedJobSpec): Promise<number> => {
+    const scope: JobScope = {};
+    return start(spec, await buildJob(spec, contextFor(spec, scope)), scope);
+  };
+
   const storedSpec = (jobId: number): ParsedJobSpec => {
     const job = requireLedger().job(jobId);
     if (!job) throw new CloudwardError('JOB_NOT_FOUND', `No job ${jobId} in ${options.ledgerFile}`);
@@ -189,7 +203,8 @@ export function createJobService(options: JobServiceOptions): JobService {
 
     'job:plan': async (spec) => {
       sweepPlans();
-      const built = await buildJob(spec, contextFor(spec));
+      const scope: JobScope = {};
+      const built = await buildJob(spec, contextFor(spec, scope));
       const opened = readLedger();
       const existing = opened
         ?.jobs()
@@ -200,7 +215,7 @@ export function createJobService(options: JobServiceOptions): JobService {
         );
       const previews = await previewMailboxes(built, opened, existing?.id);
       const planId = randomUUID();
-      plans.set(planId, { spec, built, expires: Date.now() + planTtl });
+      plans.set(planId, { spec, built, scope, expires: Date.now() + planTtl });
       const totals = { items: 0, bytes: 0, settled: 0 };
       for (const preview of previews) {
         totals.items += preview.items;
@@ -227,10 +242,9 @@ export function createJobService(options: JobServiceOptions): JobService {
         const stored = plans.get(request.planId);
         if (!stored) throw new CloudwardError('JOB_NOT_FOUND', `No plan ${request.planId} (plans expire after ${Math.round(planTtl / 60_000)} minutes): plan again`);
         plans.delete(request.planId);
-        return { jobId: await start(stored.spec, stored.built) };
+        return { jobId: await start(stored.spec, stored.built, stored.scope) };
       }
-      const spec = request.spec as ParsedJobSpec;
-      return { jobId: await start(spec, await buildJob(spec, contextFor(spec))) };
+      return { jobId: await startSpec(request.spec as ParsedJobSpec) };
     },
 
     'job:resume': async ({ jobId }) => {
@@ -242,8 +256,7 @@ export function createJobService(options: JobServiceOptions): JobService {
         }
         return { jobId };
       }
-      const spec = storedSpec(jobId);
-      return { jobId: await start(spec, await buildJob(spec, contextFor(spec))) };
+      return { jobId: await startSpec(storedSpec(jobId)) };
     },
 
     'job:pause': async ({ jobId }) => {
@@ -302,10 +315,11 @@ export function createJobService(options: JobServiceOptions): JobService {
       if (active.has(row.job_id)) throw new CloudwardError('JOB_RUNNING', `Job ${row.job_id} is running: its failed items are retried as it goes`);
       const items = opened.issues(mailboxId, 'failed', 0, 1).total;
       const spec = storedSpec(row.job_id);
-      const built = await buildJob(spec, contextFor(spec));
+      const scope: JobScope = {};
+      const built = await buildJob(spec, contextFor(spec, scope));
       const matching = built.plans.findIndex((plan) => existingMailbox(opened, row.job_id, plan)?.id === mailboxId);
       if (matching < 0) throw new CloudwardError('JOB_NOT_FOUND', `Mailbox ${row.label} is no longer part of job ${row.job_id}'s spec`);
-      const jobId = await start(spec, built, (index) => index === matching);
+      const jobId = await start(spec, built, scope, (index) => index === matching);
       return { jobId, items };
     },
 

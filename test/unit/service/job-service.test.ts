@@ -212,6 +212,23 @@ describe('job service', () => {
     expect((await call(host, 'mailbox:issues', { mailboxId })).total).toBe(0);
   });
 
+  it('a password prompt names its job, and cancelling the job withdraws it from every client', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cw-svc-'));
+    const host = open(join(work, 'ledger.sqlite'));
+    const events: ServiceEvent[] = [];
+    host.subscribe((event) => events.push(event));
+    const finished = untilFinished(host, () => undefined);
+    const { jobId } = await call(host, 'job:start', { spec: { source: 'imap://alice@127.0.0.1:1', target: `dir:${join(work, 'out')}` } });
+    await expect.poll(() => events.find((event) => event.type === 'prompt')).toBeDefined();
+    const prompt = events.find((event) => event.type === 'prompt');
+    expect(prompt).toMatchObject({ jobId, prompt: { kind: 'secret', role: 'source-password', account: 'imap://alice@127.0.0.1:1' } });
+    await call(host, 'job:cancel', { jobId });
+    const after = await finished;
+    expect(after.find((event) => event.type === 'summary')).toMatchObject({ outcome: 'interrupted' });
+    expect(events).toContainEqual({ type: 'prompt-closed', promptId: prompt?.type === 'prompt' ? prompt.promptId : '', outcome: 'withdrawn' });
+    expect((await call(host, 'prompts:open', {})).prompts).toEqual([]);
+  });
+
   it('asks through prompt events and takes the answer through prompt:answer', async () => {
     const host = open(corpus(1).ledger);
     const prompts: ServiceEvent[] = [];
