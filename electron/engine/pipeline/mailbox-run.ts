@@ -17,6 +17,7 @@ import { FolderMap } from './folder-map.js';
 import type { Gate } from './gate.js';
 import type { MailboxPlan } from './job-types.js';
 import { type Clock, Pacer } from './pacer.js';
+import { convertClock, mailboxClock, type Phase, type PhaseClock } from '../profile/phase-profile.js';
 import { RateMeter } from './progress-meter.js';
 import { recordSkippedFolder } from './skipped-folder.js';
 import { type RetryPolicy, retryDelay } from './retry-policy.js';
@@ -89,6 +90,8 @@ export class MailboxRun {
   private pacer!: Pacer;
   private target!: Target;
   private fatal: CloudwardError | undefined;
+  /** Set only under `--profile`: every use is `?.`, so profiling off costs nothing measurable. */
+  private readonly phase: PhaseClock | undefined;
 
   constructor(
     private readonly host: MailboxHost,
@@ -108,6 +111,7 @@ export class MailboxRun {
       bytesPerSecond: 0,
       etaSeconds: undefined,
     };
+    this.phase = mailboxClock(plan.label);
     if (jobSignal.aborted) this.abort.abort(jobSignal.reason);
     else jobSignal.addEventListener('abort', () => this.abort.abort(jobSignal.reason), { once: true });
   }
@@ -147,7 +151,9 @@ export class MailboxRun {
         ledger.setMailboxTotal(row.id, estimate.items);
       }
       await this.pull(source);
+      this.phase?.enter('write');
       await this.drain();
+      this.phase?.enter('close');
       if (this.target.finishMailbox && !this.signal.aborted) {
         const finished = await abortable(this.target.finishMailbox(this.signal), this.signal).catch((error: unknown) => {
           throw toCloudwardError(error, 'TARGET_FAILED');
@@ -163,6 +169,7 @@ export class MailboxRun {
         log.error({ code: cause.code, err: cause.message }, 'mailbox stopped');
       }
     } finally {
+      this.phase?.enter('close');
       await this.drain().catch(() => undefined);
       // A cancelled job does not wait long for a close that hangs (a dead connection): the ledger is already right.
       const [openSource, openTarget] = [source, target];
@@ -172,6 +179,7 @@ export class MailboxRun {
     const state = this.fatal ? 'failed' : this.signal.aborted ? 'cancelled' : 'finished';
     this.progress.state = state;
     ledger.setMailboxState(row.id, state, this.fatal?.code, this.fatal?.message);
+    this.phase?.end();
     this.host.changed();
     return this.fatal;
   }
@@ -184,12 +192,14 @@ export class MailboxRun {
     let finished = false;
     try {
       for (;;) {
+        this.phase?.enter('read');
         const step = await abortable(entries.next(), this.signal);
         if (step.done) {
           finished = true;
           break;
         }
         const entry = step.value;
+        this.phase?.enter('wait');
         await this.host.gate.wait(this.signal);
         if (this.signal.aborted || this.fatal) break;
         if (entry.type === 'folder') await this.folder(entry.folder);
@@ -208,13 +218,13 @@ export class MailboxRun {
     const { ledger } = this.host;
     return {
       signal: this.signal,
-      checkpoint: (scope) => ledger.checkpoint(this.mailboxId, scope),
+      checkpoint: (scope) => this.during('ledger', () => ledger.checkpoint(this.mailboxId, scope)),
       saveCheckpoint: (scope, value) => {
         this.checkpointQueue.push({ seq: this.seq, scope, value });
-        this.commitCheckpoints();
+        this.during('ledger', () => this.commitCheckpoints());
       },
       isSettled: (key) => {
-        const row = ledger.item(this.mailboxId, key);
+        const row = this.during('ledger', () => ledger.item(this.mailboxId, key));
         // Kept for item(), which asks the same question moments later. Bounded: sources read a few ahead.
         if (this.looked.size < 1024) this.looked.set(key, row);
         return row?.state === 'done' || row?.state === 'skipped';
@@ -222,6 +232,18 @@ export class MailboxRun {
       unsettledKeys: (prefix) => ledger.unsettledKeys(this.mailboxId, prefix),
       reportUnreadable: (failure) => this.unreadable(failure),
     };
+  }
+
+  /** Runs synchronous work as `phase`, then gives the time back to whatever the mailbox was doing. */
+  private during<T>(phase: Phase, work: () => T): T {
+    const clock = this.phase;
+    if (!clock) return work();
+    const previous = clock.enter(phase);
+    try {
+      return work();
+    } finally {
+      clock.enter(previous);
+    }
   }
 
   private commitCheckpoints(): void {
@@ -245,13 +267,16 @@ export class MailboxRun {
 
   private async createFolder(folder: SourceFolder): Promise<FolderState> {
     const { ledger } = this.host;
+    this.phase?.enter('ledger');
     if (folder.skipped !== undefined) {
       // In the ledger (and so the report) with its reason, never on the target: its items are skipped.
       return { ref: { folderId: recordSkippedFolder(ledger, this.mailboxId, folder, folder.skipped), path: [], targetId: '' }, label: folder.path.join('/') };
     }
     const row = ledger.upsertFolder(this.mailboxId, folder.path, folder.special, folder.count);
     const wanted = row.target_path ? (JSON.parse(row.target_path) as string[]) : this.folderMap.map(folder);
+    this.phase?.enter('write');
     const made = await abortable(this.target.ensureFolder(folder, wanted, this.signal), this.signal);
+    this.phase?.enter('ledger');
     const renamed = made.path.join('/') !== wanted.join('/');
     ledger.setFolderTarget(row.id, made.path, made.targetId, renamed ? `renamed from ${wanted.join('/')}` : undefined);
     const ref: TargetFolderRef = { folderId: row.id, path: made.path, targetId: made.targetId };
@@ -263,6 +288,7 @@ export class MailboxRun {
     const { ledger } = this.host;
     const seq = ++this.seq;
     const folder = await this.folder(item.folder);
+    this.phase?.enter('ledger');
     const row = this.looked.has(item.key) ? this.looked.get(item.key) : ledger.item(this.mailboxId, item.key);
     this.looked.delete(item.key);
     if (row && (row.state === 'done' || row.state === 'skipped')) {
@@ -296,11 +322,19 @@ export class MailboxRun {
     let dedupKey: string;
     try {
       if (item.kind === 'mail') {
+        this.phase?.enter('read');
+        const converted = this.phase ? convertClock() : 0;
         mime = await item.load();
+        if (this.phase) {
+          this.phase.enter('convert');
+          // What the source spent converting inside load() (PST: MIME, RTF) is conversion, not reading.
+          this.phase.move('read', 'convert', convertClock() - converted);
+        }
         size = mime.byteLength;
         contentHash = sha256(mime);
         dedupKey = mailDedupKey(item.messageId, item.sentAt, size, contentHash);
       } else {
+        this.phase?.enter('convert');
         const canonical = canonicalContent(item);
         contentHash = sha256(canonical);
         size = item.size > 0 ? item.size : Buffer.byteLength(canonical);
@@ -316,6 +350,7 @@ export class MailboxRun {
       return;
     }
     const dedupScope = `${folder.ref.folderId}|${dedupKey}`;
+    this.phase?.enter('ledger');
     const twin = ledger.findDuplicate(this.mailboxId, folder.ref.folderId, dedupKey, item.key);
     if (twin || this.inflightDedup.has(dedupScope)) {
       this.settleAlone(item, folder, size, contentHash, dedupKey, {
@@ -328,6 +363,7 @@ export class MailboxRun {
     const draft: Draft = { item, seq, mime, size, contentHash, dedupKey, targetFolder: folder.ref, rowId: row?.id ?? 0 };
     if (row && row.state === 'pending' && row.attempts > 0 && this.target.reconcile) {
       // Sent before a crash with no answer recorded: ask the target before writing it again.
+      this.phase?.enter('write');
       const found = await abortable(this.target.reconcile([this.prepared(draft)], this.signal), this.signal).catch((error: unknown) => {
         if (this.signal.aborted) throw error;
         return [undefined];
@@ -380,6 +416,7 @@ export class MailboxRun {
     targetId?: string,
   ): void {
     const { ledger } = this.host;
+    const previous = this.phase?.enter('ledger');
     ledger.transaction(() => {
       const rowId = ledger.recordPending({
         mailboxId: this.mailboxId,
@@ -394,6 +431,7 @@ export class MailboxRun {
       });
       ledger.settle([{ rowId, state, code: error?.code, reason: error?.message, retryable: error?.retryable, targetId }]);
     });
+    if (previous) this.phase?.enter(previous);
     this.count(state, state === 'done' ? size : 0);
     this.host.emitItem(
       { folder: folder.label, sourceKey: item.key, kind: item.kind, state, size, ...(targetId ? { targetId } : {}), ...(error ? { error } : {}) },
@@ -440,6 +478,7 @@ export class MailboxRun {
     this.batch = [];
     this.batchBytes = 0;
     const { ledger } = this.host;
+    this.phase?.enter('ledger');
     ledger.transaction(() => {
       for (const draft of drafts) {
         draft.rowId = ledger.recordPending({
@@ -458,23 +497,30 @@ export class MailboxRun {
       // waits for budget only makes the next run ask the target about it before sending.
       ledger.markSent(drafts.map((draft) => draft.rowId));
     });
-    const release = await this.acquire(bytes);
+    // Waiting for a request slot is waiting for the target; acquire() switches to 'wait' for budget or throttling.
+    this.phase?.enter('write');
+    const release = await this.acquire(bytes, true);
     const sending = this.send(drafts, 1, release).catch((error: unknown) => this.stop(toCloudwardError(error)));
     this.inflight.add(sending);
     void sending.finally(() => this.inflight.delete(sending));
   }
 
-  private acquire(bytes: number): Promise<() => void> {
+  private acquire(bytes: number, pulling = false): Promise<() => void> {
     return this.pacer.acquire(bytes, this.signal, (ms, reason) => {
+      if (pulling) this.phase?.enter('wait');
       this.host.emitWait(this.mailboxId, reason, ms, reason === 'throttled' ? 'Server asked us to back off' : 'Keeping under the mailbox budget');
     });
   }
 
   private async send(drafts: Draft[], attempt: number, release: () => void): Promise<void> {
-    if (attempt > 1) this.host.ledger.markSent(drafts.map((draft) => draft.rowId));
+    if (attempt > 1) this.during('ledger', () => this.host.ledger.markSent(drafts.map((draft) => draft.rowId)));
     let outcomes;
     try {
-      outcomes = await abortable(this.target.write(drafts.map((draft) => this.prepared(draft)), this.signal), this.signal);
+      const started = this.phase ? performance.now() : 0;
+      // The synchronous part of write() (building the request) is the target's work, whatever the mailbox awaits.
+      const writing = this.during('write', () => this.target.write(drafts.map((draft) => this.prepared(draft)), this.signal));
+      outcomes = await abortable(writing, this.signal);
+      this.phase?.wrote(performance.now() - started);
       if (outcomes.length !== drafts.length) {
         throw new CloudwardError('INTERNAL', `The target answered ${outcomes.length} results for ${drafts.length} items`);
       }
@@ -552,16 +598,15 @@ export class MailboxRun {
 
   private settle(results: { draft: Draft; targetId?: string; error?: ErrorInfo }[]): void {
     if (results.length === 0) return;
-    this.host.ledger.settle(
-      results.map(({ draft, targetId, error }) => ({
-        rowId: draft.rowId,
-        state: stateFor(error),
-        code: error?.code,
-        reason: error?.message,
-        retryable: error?.retryable,
-        targetId,
-      })),
-    );
+    const rows = results.map(({ draft, targetId, error }) => ({
+      rowId: draft.rowId,
+      state: stateFor(error),
+      code: error?.code,
+      reason: error?.message,
+      retryable: error?.retryable,
+      targetId,
+    }));
+    this.during('ledger', () => this.host.ledger.settle(rows));
     for (const { draft, targetId, error } of results) {
       const state = stateFor(error);
       this.unsettledSeqs.delete(draft.seq);
@@ -580,7 +625,7 @@ export class MailboxRun {
         this.mailboxId,
       );
     }
-    this.commitCheckpoints();
+    this.during('ledger', () => this.commitCheckpoints());
   }
 
   private stop(error: CloudwardError): void {

@@ -8,6 +8,7 @@ import type { PSTMessage } from 'pst-extractor';
 
 import { bagOf, binary, bytesOf, charsetFor, date, decodeBytes, int, str, typeOf, type PropertyBag } from './properties.js';
 import { decompressRtf, htmlFromRtf, isEncapsulatedHtml, isEncapsulatedText, textFromRtf } from './rtf.js';
+import { timeConvert } from '../../profile/phase-profile.js';
 
 const maxEmbeddingDepth = 32;
 
@@ -223,7 +224,7 @@ export async function buildMime(message: PSTMessage, context: MimeContext, depth
   const charset = bag.charset ?? context.charset;
   const inner: MimeContext = { ...context, charset };
   const subject = cleanSubject(str(bag, 0x0037));
-  const bodies = bodiesOf(bag);
+  const bodies = timeConvert(() => bodiesOf(bag));
   const attachments = await attachmentsOf(message, inner, depth);
   if (bodies.rtf) {
     attachments.push({ filename: 'body.rtf', content: bodies.rtf, contentType: 'application/rtf' });
@@ -263,7 +264,7 @@ export async function buildMime(message: PSTMessage, context: MimeContext, depth
   if (Object.keys(headers).length > 0) options.headers = headers;
   const transport = str(bag, 0x007d);
   const original = transport ? originalHeaders(transport) : undefined;
-  const built = serialize(new MailComposer(options).compile());
+  const built = timeConvert(() => serialize(new MailComposer(options).compile()));
   if (!original) return built;
   // The headers the message arrived with; fields they lack (partial headers are common in Exchange-era
   // PSTs) come from the MAPI properties.
