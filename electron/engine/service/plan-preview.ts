@@ -1,11 +1,14 @@
 import { type MailboxPreview, toCloudwardError } from '../../contract/index.js';
 import { decodePath, type Ledger, type MailboxRow } from '../ledger/ledger.js';
+import { abortable, closeWithin } from '../pipeline/abortable.js';
 import type { MailboxPlan } from '../pipeline/job-types.js';
 import type { TargetCapabilities } from '../targets/target.js';
 import type { BuiltJob } from './job-plans.js';
 
 /** Previews a little at a time: a batch of 500 IMAP users must not open 500 connections at once. */
 const previewConcurrency = 4;
+/** A source that does not answer (a hostile or dead server) is said so in the preview, not waited for. */
+const previewTimeoutMs = 30_000;
 
 export interface MailboxPreviewWithBudget extends MailboxPreview {
   /** The target's per-mailbox budget, when the target could say (for the time estimate). */
@@ -74,9 +77,10 @@ async function previewOne(plan: MailboxPlan, row: MailboxRow | undefined, ledger
     return preview;
   }
   const source = plan.createSource();
+  const timeout = AbortSignal.timeout(previewTimeoutMs);
   try {
-    await source.open();
-    const folders = await source.preview?.();
+    await abortable(source.open(timeout), timeout);
+    const folders = source.preview ? await abortable(source.preview(timeout), timeout) : undefined;
     if (folders) {
       // The source's own counts, with what the ledger already settled in each folder beside them.
       const settled = new Map(preview.folders.map((folder) => [JSON.stringify(folder.path), folder.settled]));
@@ -84,16 +88,18 @@ async function previewOne(plan: MailboxPlan, row: MailboxRow | undefined, ledger
       preview.items = folders.reduce((sum, folder) => sum + folder.items, 0);
       preview.bytes = folders.reduce((sum, folder) => sum + folder.bytes, 0);
     } else {
-      const estimate = await source.estimate?.();
+      const estimate = source.estimate ? await abortable(source.estimate(), timeout) : undefined;
       if (estimate) {
         preview.items = estimate.items;
         preview.bytes = estimate.bytes ?? 0;
       }
     }
   } catch (error) {
-    preview.error = toCloudwardError(error, 'SOURCE_UNREADABLE').toInfo();
+    preview.error = timeout.aborted
+      ? { code: 'TIMEOUT', message: `${plan.label}: the source did not answer within ${previewTimeoutMs / 1000} s`, retryable: true }
+      : toCloudwardError(error, 'SOURCE_UNREADABLE').toInfo();
   } finally {
-    await source.close().catch(() => undefined);
+    await closeWithin(() => source.close(), timeout.aborted);
   }
   preview.items = Math.max(preview.items, preview.settled);
   return preview;
