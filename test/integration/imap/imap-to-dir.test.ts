@@ -42,13 +42,8 @@ function emlHashes(dir: string): string[] {
   return out.sort();
 }
 
-/** The built CLI (compiled once, by the first CLI test); CLOUDWARD_CLI points at another build. */
+/** The built CLI (compiled before the CLI tests); CLOUDWARD_CLI points at another build. */
 const cli = process.env['CLOUDWARD_CLI'] ?? cliEntry;
-let built = false;
-function buildCli(): void {
-  if (!built && !process.env['CLOUDWARD_CLI']) ensureBuilt();
-  built = true;
-}
 
 /*
  * No probing here: a ledger that cannot resume or a CLI that refuses imap:// is exactly what these tests
@@ -155,50 +150,56 @@ describe.skipIf(skip)('IMAP source through the pipeline into dir:', () => {
     expect(emlHashes(out)).toEqual(expected);
   });
 
-  it('the CLI: direct, master user and --batch CSV land byte-identical in dir:', async () => {
-    buildCli();
-    const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'pass', CLOUDWARD_HOME: join(work, 'cli-home') };
-    const direct = join(work, 'cli-direct');
-    await run('node', [cli, 'migrate', '--source', `imap://alice@127.0.0.1:${dovecot.port}`, '--target', `dir:${direct}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli.sqlite'), '--json'], { env });
-    expect(emlHashes(direct)).toEqual(expectedHashes());
+  // The CLI runs as users run it: compiled (tsc -b, in the hook: it can take a minute on a busy machine),
+  // in child processes; three runs of the whole mailbox in one test, hence the longer timeouts.
+  describe('the CLI', () => {
+    beforeAll(() => {
+      if (!process.env['CLOUDWARD_CLI']) ensureBuilt();
+    });
 
-    const viaMaster = join(work, 'cli-master');
-    await run('node', [cli, 'migrate', '--source', `imap://alice@127.0.0.1:${dovecot.port}`, '--target', `dir:${viaMaster}`, '--source-ca', dovecot.caFile, '--admin-user', 'master', '--login-format', 'dovecot', '--ledger', join(work, 'cli-master.sqlite'), '--json'], { env: { ...env, CLOUDWARD_SOURCE_PASSWORD: 'masterpass' } });
-    expect(emlHashes(viaMaster)).toEqual(expectedHashes());
+    it('the CLI: direct, master user and --batch CSV land byte-identical in dir:', { timeout: 180_000 }, async () => {
+      const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'pass', CLOUDWARD_HOME: join(work, 'cli-home') };
+      const direct = join(work, 'cli-direct');
+      await run('node', [cli, 'migrate', '--source', `imap://alice@127.0.0.1:${dovecot.port}`, '--target', `dir:${direct}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli.sqlite'), '--json'], { env });
+      expect(emlHashes(direct)).toEqual(expectedHashes());
 
-    await dovecot.appendMessages('bob', 'INBOX', [fixtures[1]!.wire, fixtures[2]!.wire]);
-    const csv = join(work, 'users.csv');
-    writeFileSync(csv, '\uFEFFEmailAddress;UserName;Password\r\nalice@example.com;alice;pass\r\nbroken-row;;\r\nbob@example.com;bob;pass\r\n\r\n');
-    const batchOut = join(work, 'cli-batch');
-    const batch = await run('node', [cli, 'migrate', '--batch', csv, '--source', `imap://127.0.0.1:${dovecot.port}`, '--target', `dir:${batchOut}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli-batch.sqlite'), '--json', '--remove-passwords'], { env: { ...env, CLOUDWARD_SOURCE_PASSWORD: '' } }).catch((error: { stdout: string; stderr: string; code: number }) => error);
-    expect(batch.stdout, batch.stderr).toContain('"line":3');
-    expect(emlHashes(batchOut)).toEqual([...expectedHashes(), sha256(fixtures[1]!.wire), sha256(fixtures[2]!.wire)].sort());
-  });
-  it('the CLI killed (SIGKILL) mid-run and started again: complete, no duplicates', async () => {
-    buildCli();
-    dovecot.addUser('carol', 'carolpass');
-    const many = Array.from({ length: 2000 }, (_, i) =>
-      Buffer.from(`From: k${i}@example.com\r\nSubject: Kill ${i}\r\nMessage-ID: <kill-${i}@example.com>\r\nDate: Tue, 2 Jan 2024 10:00:00 +0000\r\n\r\nBody ${i}\r\n`),
-    );
-    dovecot.writeMaildir('carol', 'INBOX', many);
-    const out = join(work, 'cli-killed');
-    const args = [cli, 'migrate', '--source', `imaps://carol@127.0.0.1:${dovecot.tlsPort}`, '--target', `dir:${out}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli-killed.sqlite'), '--json'];
-    const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'carolpass', CLOUDWARD_HOME: join(work, 'cli-home') };
-    const first = spawn('node', args, { env, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => first.once('exit', () => resolve()));
-    for (let i = 0; i < 1500 && first.exitCode === null; i++) {
-      if (emlCount(out) >= 100) {
-        first.kill('SIGKILL');
-        break;
+      const viaMaster = join(work, 'cli-master');
+      await run('node', [cli, 'migrate', '--source', `imap://alice@127.0.0.1:${dovecot.port}`, '--target', `dir:${viaMaster}`, '--source-ca', dovecot.caFile, '--admin-user', 'master', '--login-format', 'dovecot', '--ledger', join(work, 'cli-master.sqlite'), '--json'], { env: { ...env, CLOUDWARD_SOURCE_PASSWORD: 'masterpass' } });
+      expect(emlHashes(viaMaster)).toEqual(expectedHashes());
+
+      await dovecot.appendMessages('bob', 'INBOX', [fixtures[1]!.wire, fixtures[2]!.wire]);
+      const csv = join(work, 'users.csv');
+      writeFileSync(csv, '\uFEFFEmailAddress;UserName;Password\r\nalice@example.com;alice;pass\r\nbroken-row;;\r\nbob@example.com;bob;pass\r\n\r\n');
+      const batchOut = join(work, 'cli-batch');
+      const batch = await run('node', [cli, 'migrate', '--batch', csv, '--source', `imap://127.0.0.1:${dovecot.port}`, '--target', `dir:${batchOut}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli-batch.sqlite'), '--json', '--remove-passwords'], { env: { ...env, CLOUDWARD_SOURCE_PASSWORD: '' } }).catch((error: { stdout: string; stderr: string; code: number }) => error);
+      expect(batch.stdout, batch.stderr).toContain('"line":3');
+      expect(emlHashes(batchOut)).toEqual([...expectedHashes(), sha256(fixtures[1]!.wire), sha256(fixtures[2]!.wire)].sort());
+    });
+    it('the CLI killed (SIGKILL) mid-run and started again: complete, no duplicates', { timeout: 180_000 }, async () => {
+      dovecot.addUser('carol', 'carolpass');
+      const many = Array.from({ length: 2000 }, (_, i) =>
+        Buffer.from(`From: k${i}@example.com\r\nSubject: Kill ${i}\r\nMessage-ID: <kill-${i}@example.com>\r\nDate: Tue, 2 Jan 2024 10:00:00 +0000\r\n\r\nBody ${i}\r\n`),
+      );
+      dovecot.writeMaildir('carol', 'INBOX', many);
+      const out = join(work, 'cli-killed');
+      const args = [cli, 'migrate', '--source', `imaps://carol@127.0.0.1:${dovecot.tlsPort}`, '--target', `dir:${out}`, '--source-ca', dovecot.caFile, '--ledger', join(work, 'cli-killed.sqlite'), '--json'];
+      const env = { ...process.env, CLOUDWARD_SOURCE_PASSWORD: 'carolpass', CLOUDWARD_HOME: join(work, 'cli-home') };
+      const first = spawn('node', args, { env, stdio: 'ignore' });
+      const exited = new Promise<void>((resolve) => first.once('exit', () => resolve()));
+      for (let i = 0; i < 1500 && first.exitCode === null; i++) {
+        if (emlCount(out) >= 100) {
+          first.kill('SIGKILL');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await exited;
-    const partial = emlHashes(out).length;
-    expect(first.signalCode).toBe('SIGKILL');
-    expect(partial).toBeLessThan(many.length);
-    await run('node', args, { env });
-    const expected = many.map((bytes) => sha256(bytes)).sort();
-    expect(emlHashes(out)).toEqual(expected);
+      await exited;
+      const partial = emlHashes(out).length;
+      expect(first.signalCode).toBe('SIGKILL');
+      expect(partial).toBeLessThan(many.length);
+      await run('node', args, { env });
+      const expected = many.map((bytes) => sha256(bytes)).sort();
+      expect(emlHashes(out)).toEqual(expected);
+    });
   });
 });
