@@ -77,5 +77,6 @@ describe.skipIf(!hasFixtures || !built)('cloudward migrate into EWS, killed and 
     await peer.flushValidation();
     await peer.assertNoSchemaErrors();
     peer.assertNoViolations();
-  });
+    // Two CLI runs of 240 messages: ~40 s on an idle machine, more when the cores are shared.
+  }, 180_000);
 });

@@ -159,6 +159,11 @@ describe.skipIf(!hasFixtures)('EWS against a peer that resolves mailboxes as Exc
     expect(peer.mailbox(stranger).items).toHaveLength(0);
     await target.close();
   });
+
+  it('every request of this suite was valid against Microsoft\'s schema, and nothing was sent to anyone', async () => {
+    await peer.assertNoSchemaErrors();
+    peer.assertNoViolations();
+  });
 });
 
 describe.skipIf(!hasFixtures)('EWS read-back, uncertain writes, throttling and faults as Exchange answers them', () => {
@@ -330,5 +335,10 @@ describe.skipIf(!hasFixtures)('EWS read-back, uncertain writes, throttling and f
     peer.revokeToken('tok-2');
     await expect(target.write(mails('t3', 1, box.targetId), signal)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED', retryable: false });
     await target.close();
+  });
+
+  it('every request of this suite was valid against Microsoft\'s schema, and nothing was sent to anyone', async () => {
+    await peer.assertNoSchemaErrors();
+    peer.assertNoViolations();
   });
 });
