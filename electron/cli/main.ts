@@ -1,45 +1,24 @@
-import { CloudwardError, toCloudwardError } from '../contract/index.js';
 import { type CliIo, processIo } from './cli-io.js';
-import { autocompleteCommand, autocompleteUsage } from './commands/autocomplete.js';
-import { handoverCommand, handoverUsage } from './commands/handover.js';
-import { migrateCommand, migrateUsage } from './commands/migrate.js';
-import { preflightCommand, preflightUsage } from './commands/preflight.js';
-import { pstCommand, pstUsage } from './commands/pst-inspect.js';
-import { reportCommand, reportUsage } from './commands/report.js';
-import { statusCommand, statusUsage } from './commands/status.js';
-import { uiCommand, uiUsage } from './commands/ui.js';
 import { exitCodeForError, exitCodes } from './exit-codes.js';
+import { usage } from './usage.js';
 import { appVersion } from './version.js';
 
-const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  migrate: migrateCommand,
-  status: statusCommand,
-  report: reportCommand,
-  pst: pstCommand,
-  preflight: preflightCommand,
-  handover: handoverCommand,
-  autocomplete: autocompleteCommand,
-  ui: uiCommand,
+export { usage };
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// Each command is loaded when it runs: `--version` and `help` then start without zod, SQLite or any
+// protocol library, and one command does not pay for the others' imports.
+const commands: Record<string, () => Promise<Command>> = {
+  migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  pst: async () => (await import('./commands/pst-inspect.js')).pstCommand,
+  preflight: async () => (await import('./commands/preflight.js')).preflightCommand,
+  handover: async () => (await import('./commands/handover.js')).handoverCommand,
+  autocomplete: async () => (await import('./commands/autocomplete.js')).autocompleteCommand,
+  ui: async () => (await import('./commands/ui.js')).uiCommand,
 };
-
-export const usage = `Cloudward: move POP-era Outlook data and IMAP mailboxes into Microsoft 365 / Exchange.
-
-  ${migrateUsage}
-  ${statusUsage}
-  ${reportUsage}
-  ${pstUsage}
-  ${preflightUsage}
-  ${handoverUsage}
-  ${autocompleteUsage}
-  ${uiUsage}
-
-Sources: eml:<folder> (.eml trees, Maildir)   pst:<file>[,<file>...] (PST/OST)   imap://user@host[:port], imaps://...
-Targets: dir:<folder>   ews:https://host/EWS/Exchange.asmx (with --target-mailbox)
-Secrets come from the OS keychain, CLOUDWARD_SOURCE_PASSWORD, CLOUDWARD_TARGET_PASSWORD,
-CLOUDWARD_TARGET_TOKEN, or a prompt; never from the command line.
-Exit codes: 0 done, 1 done with skipped or failed items, 2 bad arguments, 3 source unreadable,
-4 target unreachable, 5 failed, 130 interrupted.
-`;
 
 /** Runs one command line; returns the exit code. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -52,11 +31,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stdout.write(`cloudward ${appVersion()}\n`);
     return exitCodes.ok;
   }
-  const run = commands[command];
+  const load = commands[command];
   try {
-    if (!run) throw new CloudwardError('BAD_ARGUMENTS', `Unknown command "${command}". Try: cloudward help`);
+    if (!load) {
+      const { CloudwardError } = await import('../contract/index.js');
+      throw new CloudwardError('BAD_ARGUMENTS', `Unknown command "${command}". Try: cloudward help`);
+    }
+    const run = await load();
     return await run(rest, io);
   } catch (error) {
+    const { toCloudwardError } = await import('../contract/index.js');
     const cause = toCloudwardError(error);
     const message = cause.code === 'INTERNAL' ? `Unexpected error: ${cause.message}` : cause.message;
     io.stderr.write(`cloudward: ${message.split('\n')[0]}\n`);

@@ -36,8 +36,9 @@ export function watchProblems(page: Page, ignore: (text: string) => boolean = ()
     if (message.type() === 'error' || message.type() === 'warning') add(`${message.type()}: ${message.text()}`);
   });
   page.on('requestfailed', (request) => {
-    // An EventSource closed by a reload or page close is not a failure a user sees.
-    if (request.url().includes('/api/events') && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    // A request still in flight when the page reloads (the event stream, a status poll) is aborted by the
+    // browser itself: not a failure a user sees. Any other failure is.
+    if (request.url().includes('/api/') && request.failure()?.errorText === 'net::ERR_ABORTED') return;
     add(`requestfailed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
   });
   return problems;

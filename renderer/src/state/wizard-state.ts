@@ -30,6 +30,8 @@ const wizardStateSchema = z.object({
       port: z.number().int(),
       security: z.enum(['tls', 'starttls']),
       user: z.string(),
+      /** A PEM file to trust for a server with its own certificate (a technician's setting). */
+      ca: z.string().default(''),
     }),
   }),
   planId: z.string().optional(),
@@ -45,7 +47,7 @@ export const initialWizardState: WizardState = {
     kind: 'files',
     files: [],
     manualPath: '',
-    imap: { provider: 'gmail', host: 'imap.gmail.com', port: 993, security: 'tls', user: '' },
+    imap: { provider: 'gmail', host: 'imap.gmail.com', port: 993, security: 'tls', user: '', ca: '' },
   },
 };
 
@@ -139,7 +141,8 @@ export function buildJobSpec(state: WizardState): JobSpec {
   if (state.source.kind === 'files') {
     source = `pst:${sourceFiles(state.source).join(',')}`;
   } else {
-    const { host, port, security, user } = state.source.imap;
+    const { host, port, security, user, ca } = state.source.imap;
+    if (ca.trim() !== '') options.sourceCa = ca.trim();
     const scheme = security === 'tls' ? 'imaps' : 'imap';
     const defaultPort = security === 'tls' ? 993 : 143;
     source = `${scheme}://${encodeURIComponent(user.trim())}@${host.trim()}${port === defaultPort ? '' : `:${port}`}`;

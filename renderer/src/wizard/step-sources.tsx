@@ -1,6 +1,5 @@
 import { Field, Note } from '../components/widgets.js';
 import { useI18n } from '../i18n/i18n-context.js';
-import { useService } from '../service/service-context.js';
 import { findProvider, imapProviders } from '../state/providers.js';
 import { sourceProblem, type WizardState } from '../state/wizard-state.js';
 import { DiscoveredFiles } from './discovered-files.js';
@@ -12,7 +11,6 @@ const kinds: SourceKind[] = ['files', 'imap'];
 /** What to bring: Outlook files found on this PC or picked by hand, or an IMAP account. */
 export function StepSources({ state, update, go }: StepProps) {
   const { t } = useI18n();
-  const { info } = useService();
   const source = state.source;
   const set = (change: Partial<WizardState['source']>) => update((current) => ({ ...current, source: { ...current.source, ...change } }));
   const setImap = (change: Partial<WizardState['source']['imap']>) =>
@@ -39,7 +37,7 @@ export function StepSources({ state, update, go }: StepProps) {
 
       {source.kind === 'files' ? (
         <>
-          <DiscoveredFiles selected={source.files} onChange={(files) => set({ files })} platform={info?.platform} host={info?.host} />
+          <DiscoveredFiles selected={source.files} onChange={(files) => set({ files })} />
           <Field label={t('wizard.sources.manualPath')} hint={t('wizard.sources.manualPathHint')}>
             {(id, hint) => (
               <input id={id} aria-describedby={hint} placeholder="C:\Users\Ann\Documents\Outlook Files\ann.pst" value={source.manualPath} onChange={(event) => set({ manualPath: event.target.value })} />
@@ -89,6 +87,12 @@ export function StepSources({ state, update, go }: StepProps) {
           <Field label={t('wizard.sources.user')} hint={t('wizard.sources.userHint')}>
             {(id, hint) => <input id={id} aria-describedby={hint} autoComplete="username" value={source.imap.user} onChange={(event) => setImap({ user: event.target.value })} />}
           </Field>
+          <details className="advanced">
+            <summary>{t('wizard.sources.advanced')}</summary>
+            <Field label={t('wizard.sources.ca')} hint={t('wizard.sources.caHint')}>
+              {(id, hint) => <input id={id} aria-describedby={hint} value={source.imap.ca} onChange={(event) => setImap({ ca: event.target.value })} />}
+            </Field>
+          </details>
           <Note>
             <strong>{t('wizard.sources.fullBodiesTitle')}</strong> {t('wizard.sources.fullBodies')}
           </Note>
