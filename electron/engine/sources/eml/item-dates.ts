@@ -28,8 +28,10 @@ export function datesOf(headers: HeaderSummary, file: FileTime | undefined): Ite
   if (newest && oldest) {
     return { sentAt: oldest, receivedAt: newest, caveat: `${why}: dated by its Received headers (delivered ${newest.toISOString()})` };
   }
+  // A file's time says when it was stored, not when it was sent: it dates the delivery only. (And a
+  // sent time that changes when the file is copied would change the message's duplicate key.)
   if (file) {
-    return { sentAt: file.time, receivedAt: file.time, caveat: `${why} and no Received header: dated by ${file.what} (${file.time.toISOString()})` };
+    return { receivedAt: file.time, caveat: `${why} and no Received header: dated by ${file.what} (${file.time.toISOString()})` };
   }
   return { caveat: `${why}: no date of its own; the target dates it` };
 }

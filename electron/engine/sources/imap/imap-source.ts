@@ -316,10 +316,10 @@ export class ImapSource implements Source {
       ...(meta.messageId !== undefined ? { messageId: meta.messageId } : {}),
       ...(meta.sentAt !== undefined ? { sentAt: meta.sentAt } : {}),
       ...(meta.internalDate !== undefined ? { receivedAt: meta.internalDate } : {}),
-      // No Date header: INTERNALDATE is the server's delivery time (RFC 3501 2.3.3), so it dates the
-      // message rather than the migration day; the report says so.
+      // No Date header: INTERNALDATE, the server's delivery time (RFC 3501 2.3.3), already dates its
+      // delivery (receivedAt), so it does not land with the migration day; the report says so.
       ...(meta.sentAt === undefined && meta.internalDate !== undefined
-        ? { sentAt: meta.internalDate, caveat: `no Date header: dated by the server's delivery time (INTERNALDATE ${meta.internalDate.toISOString()})` }
+        ? { caveat: `no Date header: dated by the server's delivery time (INTERNALDATE ${meta.internalDate.toISOString()})` }
         : {}),
     };
     return item;
