@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CliIo } from '../../../electron/cli/cli-io.js';
 import { main } from '../../../electron/cli/main.js';
+import { createServiceHost } from '../../../electron/cli/service-host.js';
 import { parseEvent, parseResponse, type ServiceEvent } from '../../../electron/contract/index.js';
 import { createPreflightHandlers } from '../../../electron/engine/preflight/preflight-handlers.js';
 import { hasDnsmasq, noDnsmasqReason, startDnsmasq, type DnsServer } from '../../support/dnsmasq.js';
@@ -107,6 +108,25 @@ describe.skipIf(!hasDnsmasq)('cloudward preflight (the command and the service h
     expect(oldest?.findings.find((finding) => finding.checkId === 'dns.spf.all')).toMatchObject({ verdict: 'fail', area: 'dns', evidence: ['contoso.test: +all', 'anyone on the internet may send mail as the domain'] });
     expect(history.runs[0]?.findings).toEqual(run.findings);
     expect(oldest?.finishedAt).toBeDefined();
+  });
+
+  it('the service host serves preflight:run and preflight:history through its dispatcher, events on its one stream', async () => {
+    const host = createServiceHost({ ledgerFile: ledger, environment: {}, host: 'cli', version: 'test' });
+    const seen: string[] = [];
+    const unsubscribe = host.subscribe((event) => seen.push(event.type));
+    try {
+      const reply = await host.dispatch({ v: 1, kind: 'request', id: 7, command: 'preflight:run', payload: { domain, dnsServer: after.address, smtp: false, phase: 'after' } });
+      expect(reply).toMatchObject({ kind: 'reply', id: 7, result: { ok: true, value: { domain, summary: { fail: 0 } } } });
+      expect(seen[0]).toBe('preflight-started');
+      expect(seen[seen.length - 1]).toBe('preflight-finished');
+      const history = await host.dispatch({ v: 1, kind: 'request', id: 8, command: 'preflight:history', payload: { domain } });
+      expect(history).toMatchObject({ result: { ok: true } });
+      const bad = await host.dispatch({ v: 1, kind: 'request', id: 9, command: 'preflight:run', payload: { domain: 'not a domain' } });
+      expect(bad).toMatchObject({ result: { ok: false, error: { code: 'IPC_INVALID_REQUEST' } } });
+    } finally {
+      unsubscribe();
+      await host.close();
+    }
   });
 
   it('bad arguments are one line and exit code 2; a password on the command line is refused', async () => {
