@@ -326,7 +326,7 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
       await page.getByRole('button', { name: 'Start moving' }).click();
       await expect.poll(() => heading(page).textContent()).toBe('Moving your mail');
       const moved = async () => Number((await page.getByTestId('items-moved').textContent({ timeout: 1000 }).catch(() => '0'))?.split('/')[0]?.replace(/\D/g, '') ?? 0);
-      await expect.poll(moved, { timeout: 30_000, intervals: [50] }).toBeGreaterThan(0);
+      await expect.poll(moved, { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
       await screenshot(page, 'wizard-imap-6-progress');
       const before = await moved();
 
@@ -334,7 +334,7 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
       const again = await heading(page).textContent();
       if (again === 'Moving your mail') {
         // The same step, rebuilt from the ledger: never fewer items than were shown before the reload.
-        await expect.poll(moved, { intervals: [50] }).toBeGreaterThanOrEqual(before);
+        await expect.poll(moved, { interval: 50 }).toBeGreaterThanOrEqual(before);
         await screenshot(page, 'wizard-imap-6-progress-after-reload');
       } else {
         console.warn(`e2e/app: the move finished before the reload landed (${before} of ${total} were done); the reload showed "${again}"`);
