@@ -309,8 +309,21 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
   });
 
   async function answer(request: http.IncomingMessage, response: http.ServerResponse, raw: Buffer, size: number): Promise<void> {
-    const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', origin);
+    // Counted from arrival to answer (delays included): that is what "in flight" means to Graph.
+    const mailboxKey = decodeURIComponent(/^\/v1\.0\/users\/([^/]+)/.exec(url.pathname)?.[1] ?? (url.pathname.startsWith('/upload/') ? sessions.get(url.pathname.slice('/upload/'.length))?.mailbox ?? 'upload' : 'me')).toLowerCase();
+    const concurrency = (inFlight.get(mailboxKey) ?? 0) + 1;
+    inFlight.set(mailboxKey, concurrency);
+    stats.maxConcurrentSeen[mailboxKey] = Math.max(stats.maxConcurrentSeen[mailboxKey] ?? 0, concurrency);
+    try {
+      await answerCounted(request, response, raw, size, url, concurrency);
+    } finally {
+      inFlight.set(mailboxKey, (inFlight.get(mailboxKey) ?? 1) - 1);
+    }
+  }
+
+  async function answerCounted(request: http.IncomingMessage, response: http.ServerResponse, raw: Buffer, size: number, url: URL, concurrency: number): Promise<void> {
+    const method = request.method ?? 'GET';
     stats.requests += 1;
     const send = (result: RouteAnswer) => {
       stats.byStatus[result.status] = (stats.byStatus[result.status] ?? 0) + 1;
@@ -318,6 +331,9 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
       response.writeHead(result.status, { ...(text ? { 'Content-Type': 'application/json' } : {}), 'request-id': randomUUID(), ...(result.headers ?? {}) });
       response.end(text);
     };
+    if (simulate.maxConcurrent !== undefined && concurrency > simulate.maxConcurrent) {
+      return send(throttleAnswer('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1000));
+    }
     const delay = typeof simulate.delayMs === 'function' ? simulate.delayMs(method, url.pathname) : simulate.delayMs ?? 0;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (url.pathname.startsWith('/upload/')) {
@@ -349,33 +365,22 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
         return send(graphError(400, 'BadRequest', 'Unable to read JSON request payload.'));
       }
     }
-    const mailboxKey = /^\/v1\.0\/users\/([^/]+)/.exec(url.pathname)?.[1] ?? auth.user ?? 'me';
-    const concurrency = (inFlight.get(mailboxKey) ?? 0) + 1;
-    inFlight.set(mailboxKey, concurrency);
-    stats.maxConcurrentSeen[mailboxKey] = Math.max(stats.maxConcurrentSeen[mailboxKey] ?? 0, concurrency);
-    try {
-      if (simulate.maxConcurrent !== undefined && concurrency > simulate.maxConcurrent) {
-        return send(throttleAnswer('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1000));
-      }
-      const drop = simulate.dropConnections;
-      if (drop && method === 'POST') {
-        postCount += 1;
-        if (postCount % drop.everyNth === 0) {
-          if (drop.phase === 'after-commit') {
-            const pathAndQuery = url.pathname.slice('/v1.0'.length) + url.search;
-            if (pathAndQuery === '/$batch') batch(body, auth);
-            else handle(method, pathAndQuery, auth, body, raw.length, false);
-          }
-          request.socket.destroy();
-          return;
+    const drop = simulate.dropConnections;
+    if (drop && method === 'POST') {
+      postCount += 1;
+      if (postCount % drop.everyNth === 0) {
+        if (drop.phase === 'after-commit') {
+          const pathAndQuery = url.pathname.slice('/v1.0'.length) + url.search;
+          if (pathAndQuery === '/$batch') batch(body, auth);
+          else handle(method, pathAndQuery, auth, body, raw.length, false);
         }
+        request.socket.destroy();
+        return;
       }
-      const relative = url.pathname.slice('/v1.0'.length) + url.search;
-      if (url.pathname === '/v1.0/$batch' && method === 'POST') return send(batch(body, auth));
-      return send(handle(method, relative, auth, body, raw.length, false));
-    } finally {
-      inFlight.set(mailboxKey, (inFlight.get(mailboxKey) ?? 1) - 1);
     }
+    const relative = url.pathname.slice('/v1.0'.length) + url.search;
+    if (url.pathname === '/v1.0/$batch' && method === 'POST') return send(batch(body, auth));
+    return send(handle(method, relative, auth, body, raw.length, false));
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

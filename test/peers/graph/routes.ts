@@ -138,7 +138,7 @@ function itemJson(item: StoredItem, ids?: string[]): Record<string, unknown> {
   return { id: item.id, parentFolderId: item.folderId, ...posted, ...extra, ...expandedProperties(item, ids) };
 }
 
-function filterItems(ctx: RouteContext, items: StoredItem[], query: URLSearchParams): RouteAnswer {
+function filterItems(ctx: RouteContext, items: StoredItem[], query: URLSearchParams, segments: readonly string[]): RouteAnswer {
   const filterText = query.get('$filter');
   let selected = items;
   if (filterText !== null) {
@@ -156,9 +156,15 @@ function filterItems(ctx: RouteContext, items: StoredItem[], query: URLSearchPar
     status: 200,
     body: {
       value: page.map((item) => itemJson(item, ids)),
-      ...(skip + top < selected.length ? { '@odata.nextLink': `${ctx.origin}/v1.0/users/${encodeURIComponent(ctx.mailbox.address)}/${'items'}?$skip=${skip + top}` } : {}),
+      ...(skip + top < selected.length ? { '@odata.nextLink': nextLink(ctx, segments, query, skip + top) } : {}),
     },
   };
+}
+
+function nextLink(ctx: RouteContext, segments: readonly string[], query: URLSearchParams, skip: number): string {
+  const next = new URLSearchParams(query);
+  next.set('$skip', String(skip));
+  return `${ctx.origin}/v1.0/users/${encodeURIComponent(ctx.mailbox.address)}/${segments.map(encodeURIComponent).join('/')}?${next.toString()}`;
 }
 
 function listFolders(ctx: RouteContext, kind: FolderKind, parentId: string | undefined, query: URLSearchParams): RouteAnswer {
@@ -442,7 +448,7 @@ export function route(ctx: RouteContext, req: RouteRequest): RouteAnswer {
     if (s.length === 3 && at(2) === 'childFolders' && method === 'GET') return listFolders(ctx, 'mail', folder.id, query);
     if (s.length === 3 && at(2) === 'childFolders' && method === 'POST') return createFolder(ctx, 'mail', folder.id, body, path);
     if (s.length === 3 && at(2) === 'messages' && method === 'POST') return createMessage(ctx, folder, body, path);
-    if (s.length === 3 && at(2) === 'messages' && method === 'GET') return filterItems(ctx, m.messages.filter((message) => message.folderId === folder.id), query);
+    if (s.length === 3 && at(2) === 'messages' && method === 'GET') return filterItems(ctx, m.messages.filter((message) => message.folderId === folder.id), query, s);
   }
   if (at(0) === 'messages') {
     // GRAPH:outlook-send-mime-message: MIME (text/plain base64) creates only drafts; JSON is what Cloudward must send.
@@ -477,11 +483,11 @@ export function route(ctx: RouteContext, req: RouteRequest): RouteAnswer {
     if (s.length === 3 && at(2) === 'childFolders' && method === 'GET') return listFolders(ctx, 'contacts', folder.id, query);
     if (s.length === 3 && at(2) === 'childFolders' && method === 'POST') return createFolder(ctx, 'contacts', folder.id, body, path);
     if (s.length === 3 && at(2) === 'contacts' && method === 'POST') return createTyped(ctx, 'contact', folder, body, path);
-    if (s.length === 3 && at(2) === 'contacts' && method === 'GET') return filterItems(ctx, m.contacts.filter((c) => c.folderId === folder.id), query);
+    if (s.length === 3 && at(2) === 'contacts' && method === 'GET') return filterItems(ctx, m.contacts.filter((c) => c.folderId === folder.id), query, s);
   }
   if (at(0) === 'contacts') {
     if (s.length === 1 && method === 'POST') return createTyped(ctx, 'contact', m.defaultContacts, body, path);
-    if (s.length === 1 && method === 'GET') return filterItems(ctx, m.contacts.filter((c) => c.folderId === m.defaultContacts.id), query);
+    if (s.length === 1 && method === 'GET') return filterItems(ctx, m.contacts.filter((c) => c.folderId === m.defaultContacts.id), query, s);
     const contact = m.contacts.find((c) => c.id === s[1]);
     if (s.length === 2 && method === 'GET') {
       if (!contact) return notFound();
@@ -496,11 +502,11 @@ export function route(ctx: RouteContext, req: RouteRequest): RouteAnswer {
     const calendar = m.folder(at(1), 'calendar');
     if (!calendar) return notFound();
     if (s.length === 3 && at(2) === 'events' && method === 'POST') return createTyped(ctx, 'event', calendar, body, path);
-    if (s.length === 3 && at(2) === 'events' && method === 'GET') return filterItems(ctx, m.events.filter((e) => e.folderId === calendar.id), query);
+    if (s.length === 3 && at(2) === 'events' && method === 'GET') return filterItems(ctx, m.events.filter((e) => e.folderId === calendar.id), query, s);
   }
   if (at(0) === 'calendar' && at(1) === 'events' && s.length === 2) {
     if (method === 'POST') return createTyped(ctx, 'event', m.defaultCalendar, body, path);
-    if (method === 'GET') return filterItems(ctx, m.events.filter((e) => e.folderId === m.defaultCalendar.id), query);
+    if (method === 'GET') return filterItems(ctx, m.events.filter((e) => e.folderId === m.defaultCalendar.id), query, s);
   }
   if (at(0) === 'events') {
     if (s.length === 1 && method === 'POST') return createTyped(ctx, 'event', m.defaultCalendar, body, path);

@@ -78,9 +78,11 @@ export class GraphClient {
   private async requestWindow(count: number, signal: AbortSignal): Promise<void> {
     for (;;) {
       const now = Date.now();
-      while (this.sent.length > 0 && (this.sent[0] ?? 0) <= now - this.options.requestWindowMs) this.sent.shift();
+      // A little longer than the server's window: we count a request when we send it, Graph when it has read it.
+      const windowMs = Math.round(this.options.requestWindowMs * 1.01 + 250);
+      while (this.sent.length > 0 && (this.sent[0] ?? 0) <= now - windowMs) this.sent.shift();
       if (this.sent.length + count <= this.options.requestsPerWindow || this.sent.length === 0) break;
-      const wait = (this.sent[Math.min(this.sent.length - 1, count - 1)] ?? now) + this.options.requestWindowMs - now;
+      const wait = (this.sent[Math.min(this.sent.length - 1, count - 1)] ?? now) + windowMs - now;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, Math.max(10, wait));
         signal.addEventListener('abort', () => {
@@ -94,9 +96,10 @@ export class GraphClient {
   }
 
   private async send(method: string, path: string, body: unknown, signal: AbortSignal, count: number): Promise<HttpAnswer> {
-    await this.requestWindow(count, signal);
+    // Slot first, then the window: a request is counted when it really goes out.
     const release = await this.slots.take();
     try {
+      await this.requestWindow(count, signal);
       for (let attempt = 1; ; attempt += 1) {
         const token = await this.options.tokens.getToken(signal);
         const answer = await this.options.transport.request({
@@ -175,9 +178,9 @@ export class GraphClient {
 
   /** PUT one byte range to a pre-authenticated upload URL: no Authorization header (GRAPH:outlook-large-attachments). */
   async putRange(uploadUrl: string, chunk: Buffer, start: number, total: number, signal: AbortSignal): Promise<HttpAnswer> {
-    await this.requestWindow(1, signal);
     const release = await this.slots.take();
     try {
+      await this.requestWindow(1, signal);
       const answer = await this.options.transport.request({
         method: 'PUT',
         url: uploadUrl,
