@@ -152,7 +152,8 @@ export const imapProbe: PreflightProbe = {
   },
 };
 
-async function sumSizes(client: import('imapflow').ImapFlow, path: string): Promise<number> {
+/** For servers without STATUS=SIZE: the sum of every message's RFC822.SIZE, read on a read-only selection. */
+export async function sumSizes(client: import('imapflow').ImapFlow, path: string): Promise<number> {
   const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
     let total = 0;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PreflightFinding, type PreflightRequest, preflightRequestSchema } from '../../../electron/contract/index.js';
 import { DnsLookup } from '../../../electron/engine/preflight/dns-lookup.js';
-import { imapProbe, ingestionBytesPerHour } from '../../../electron/engine/preflight/imap-probe.js';
+import { imapProbe, ingestionBytesPerHour, sumSizes } from '../../../electron/engine/preflight/imap-probe.js';
 import { createLogger } from '../../../electron/engine/log/logger.js';
 import { type Dovecot, hasDovecot, noDovecotReason, startDovecot } from '../../support/dovecot.js';
 import { domain, MemorySecrets } from './preflight-helpers.js';
@@ -71,6 +71,17 @@ describe.skipIf(!hasDovecot)('preflight IMAP source checks against a real Doveco
     expect(found['source.imap.login']?.verdict).toBe('pass');
     expect(found['source.imap.login']?.evidence[0]).toMatch(/through the admin login master/);
     expect(found['source.imap.size']?.evidence[0]).toContain(`(${expectedBytes} bytes) in 5 messages`);
+  });
+
+  it('without STATUS=SIZE the size is the sum of RFC822.SIZE, and equals what was appended', async () => {
+    const client = await dovecot.client('alice');
+    try {
+      const inbox = await sumSizes(client, 'INBOX');
+      const archive = await sumSizes(client, 'Archive/2019');
+      expect(inbox + archive).toBe(expectedBytes);
+    } finally {
+      await client.logout();
+    }
   });
 
   it('a wrong password fails the sign-in with the reason and skips the rest; no password says where to put one', async () => {
