@@ -41,6 +41,8 @@ async function runToEnd(host: ServiceHost, spec: ServiceRequest<'job:start'>, ca
   return events;
 }
 
+if (!hasFixtures) console.warn('Moved-PST identity test skipped: ../shared/fixtures is missing');
+
 const summaryOf = (events: ServiceEvent[]): ServiceEvent | undefined => events.find((event) => event.type === 'summary');
 
 describe('mailbox identity', () => {
@@ -85,7 +87,7 @@ describe('mailbox identity', () => {
     await peer.assertNoSchemaErrors();
   });
 
-  it.skipIf(!hasFixtures)('continues the same mailbox when the PST moved to another drive: nothing sent twice', async () => {
+  it.skipIf(!hasFixtures)('continues the same mailbox when the PST moved to another drive: nothing sent twice (skipped without ../shared/fixtures)', async () => {
     const mailbox = 'moved-pst@contoso.example';
     mkdirSync(join(work, 'D'));
     mkdirSync(join(work, 'USB'));
