@@ -7,6 +7,7 @@ import { registerIpcHandlers } from './ipc-handlers.js';
 import { builtPaths } from './paths.js';
 import { saveReportPdf } from './report-pdf.js';
 import { lockDownSession } from './security.js';
+import { isSmokeTest, runSmokeTest } from './smoke.js';
 import { createMainWindow } from './window.js';
 
 let mainWindow: BrowserWindow | undefined;
@@ -53,5 +54,6 @@ if (!app.requestSingleInstanceLock()) {
       () => mainWindow?.webContents,
     );
     openWindow();
+    if (isSmokeTest(process.env)) void runSmokeTest((command, payload) => engine.request(command, payload), (code) => app.exit(code));
   });
 }

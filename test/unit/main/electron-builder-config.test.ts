@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '../../support/fixtures.js';
@@ -33,6 +33,41 @@ describe('build/electron-builder.yml', () => {
     expect(patterns).toEqual(expect.arrayContaining(['package.json', 'build/out/**/*']));
     expect([config.asarUnpack].flat()).toEqual(['**/*.node']);
     expect(config.npmRebuild).toBe(false);
+    expect(config.nodeGypRebuild).toBe(false);
+  });
+
+  it('builds a per-user NSIS installer that never asks for administrator rights, and a portable .exe', async () => {
+    const config = await getConfig(repoRoot, configFile, null);
+    const win = config.win as { target: { target: string; arch: string[] }[]; requestedExecutionLevel: string };
+    expect(win.target.map((entry) => entry.target).sort()).toEqual(['nsis', 'portable']);
+    expect(win.requestedExecutionLevel).toBe('asInvoker');
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: false, deleteAppDataOnUninstall: false });
+    expect(config.portable).toMatchObject({ requestExecutionLevel: 'user' });
+  });
+
+  it('packs what the app loads at run time: main, preload, utility entry and the built renderer', async () => {
+    const config = await getConfig(repoRoot, configFile, null);
+    const patterns = [config.files].flat(2).flatMap((entry) => (typeof entry === 'string' ? [entry] : (entry as { filter: string[] }).filter));
+    // package.json "main" must be inside the packed files, and the paths main.ts computes (paths.ts) with it.
+    const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { main: string; allowScripts: Record<string, boolean> };
+    expect(packageJson.main).toBe('build/out/electron/main/main.js');
+    expect(patterns).toContain('build/out/**/*');
+    const { builtPaths } = await import('../../../electron/main/paths.js');
+    // paths.ts resolves from its own folder; compiled, that folder is build/out/electron/main.
+    const mainDir = join(repoRoot, 'electron/main');
+    expect(relative(mainDir, builtPaths.preload)).toBe(join('..', 'preload', 'preload.cjs'));
+    expect(relative(mainDir, builtPaths.engineEntry)).toBe(join('..', 'cli', 'utility-entry.js'));
+    expect(relative(mainDir, builtPaths.rendererRoot)).toBe(join('..', '..', 'renderer'));
+    // Electron's own postinstall (a download) stays denied on machines without network access.
+    expect(packageJson.allowScripts.electron).toBe(false);
+  });
+
+  it('has a Windows CI workflow that rebuilds native modules for Electron, packs, and smoke-starts the app', () => {
+    const workflow = readFileSync(join(repoRoot, 'build/ci/windows.yml'), 'utf8');
+    expect(workflow).toMatch(/runs-on: windows-/);
+    expect(workflow).toContain('electron-builder install-app-deps');
+    expect(workflow).toContain('--config build/electron-builder.yml --win');
+    expect(workflow).toMatch(/smoke/i);
   });
 
   it('burns the security fuses into the Electron binary', async () => {
