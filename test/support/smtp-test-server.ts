@@ -43,6 +43,8 @@ export interface SmtpTestServerOptions {
   certificate: TestCertificate;
   /** user → password for AUTH. */
   users?: Record<string, string>;
+  /** user → OAuth access token for AUTH XOAUTH2 (offered only when given). */
+  tokens?: Record<string, string>;
   /** AUTH answers this instead of checking the password (e.g. Microsoft's 5.7.139 refusal). */
   authRefusal?: string;
   /** Do not offer STARTTLS. */
@@ -76,7 +78,7 @@ export async function startSmtpServer(options: SmtpTestServerOptions): Promise<S
     cert: options.certificate.cert,
     ...(options.maxTlsVersion ? { maxVersion: options.maxTlsVersion, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' } : {}),
     hideSTARTTLS: options.noStartTls === true,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.tokens ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     authOptional: port25,
     // Like Exchange Online: AUTH only after STARTTLS.
     allowInsecureAuth: false,
@@ -85,6 +87,11 @@ export async function startSmtpServer(options: SmtpTestServerOptions): Promise<S
       authAttempts.push({ method: auth.method, username: auth.username });
       if (options.authRefusal !== undefined) {
         callback(Object.assign(new Error(options.authRefusal), { responseCode: 535 }));
+        return;
+      }
+      if (auth.method === 'XOAUTH2') {
+        if (auth.username !== undefined && options.tokens?.[auth.username] === auth.accessToken) callback(null, { user: auth.username });
+        else callback(null, { data: { status: '401', schemes: 'bearer' } });
         return;
       }
       if (auth.username !== undefined && options.users?.[auth.username] === auth.password) callback(null, { user: auth.username });

@@ -95,6 +95,22 @@ describe.skipIf(!hasOpenssl)('preflight SMTP checks against a real SMTP server o
     expect(server.received).toHaveLength(0);
   });
 
+  it('with no password but an OAuth token, signs in with XOAUTH2; basic authentication switched off says to use OAuth', async () => {
+    const oauth = await start({ tokens: { [user]: 'access-token-1' } });
+    const secrets = new MemorySecrets();
+    await secrets.set('target-token', `smtp://${user}@127.0.0.1`, 'access-token-1');
+    const found = await probe(submissionProbe, { smtp: `127.0.0.1:${oauth.port}`, smtpUser: user, caFile: certificate.certFile }, secrets);
+    expect(found['smtp.auth']?.verdict).toBe('pass');
+    expect(oauth.authAttempts).toEqual([{ method: 'XOAUTH2', username: user }]);
+    expect(JSON.stringify(found)).not.toContain('access-token-1');
+    const basicOff = await start({ authRefusal: '5.7.139 Authentication unsuccessful, basic authentication is disabled.' });
+    const passwordSecrets = new MemorySecrets();
+    await passwordSecrets.set('target-password', `smtp://${user}@127.0.0.1`, 'right');
+    const refused = await probe(submissionProbe, { smtp: `127.0.0.1:${basicOff.port}`, smtpUser: user, caFile: certificate.certFile }, passwordSecrets);
+    expect(refused['smtp.auth']?.verdict).toBe('fail');
+    expect(refused['smtp.auth']?.fix).toMatch(/OAuth \(XOAUTH2\)/);
+  });
+
   it('a wrong password fails with the server answer; no account or no password skips AUTH', async () => {
     const server = await start();
     const secrets = withPassword();
