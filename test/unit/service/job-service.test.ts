@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -227,6 +227,22 @@ describe('job service', () => {
     expect(after.find((event) => event.type === 'summary')).toMatchObject({ outcome: 'interrupted' });
     expect(events).toContainEqual({ type: 'prompt-closed', promptId: prompt?.type === 'prompt' ? prompt.promptId : '', outcome: 'withdrawn' });
     expect((await call(host, 'prompts:open', {})).prompts).toEqual([]);
+  });
+
+  it('plans a batch CSV: refused rows listed with their lines, each good row a mailbox whose unreachable server is said, not thrown', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cw-svc-'));
+    const csv = join(work, 'users.csv');
+    writeFileSync(csv, 'EmailAddress,UserName,Password\nann@contoso.example,ann,pw1\nnot-an-address,bob,pw2\ncid@contoso.example,cid,pw3\n');
+    const host = open(join(work, 'ledger.sqlite'));
+    const plan = await call(host, 'job:plan', { source: 'imap://127.0.0.1:1', target: `dir:${join(work, 'out')}`, batchCsv: csv });
+    expect(plan.badRows).toEqual([{ line: 3, reason: expect.stringContaining('not-an-address') }]);
+    expect(plan.mailboxes.map((mailbox) => mailbox.label)).toEqual(['ann@contoso.example', 'cid@contoso.example']);
+    for (const mailbox of plan.mailboxes) {
+      expect(mailbox.sourceIdentity).toMatch(/^imap:(ann|cid)@127\.0\.0\.1$/);
+      expect(mailbox.error?.code).toMatch(/SOURCE_UNREADABLE|CONNECTION_LOST|TARGET_UNREACHABLE|TIMEOUT/);
+    }
+    expect(plan.warnings).toHaveLength(2);
+    expect(existsSync(join(work, 'out'))).toBe(false);
   });
 
   it('asks through prompt events and takes the answer through prompt:answer', async () => {
