@@ -109,6 +109,22 @@ describe.skipIf(!hasChromium)('the UI bundle in Debian Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Verhuis uw mail naar Microsoft 365');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl');
     await screenshot(page, '01-desktop-bridge-nl');
+
+    // Keyboard only: the first Tab shows the skip link, Enter on a focused button moves on, and the new
+    // step's heading takes the focus so a screen reader starts reading there.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).left)).not.toBe('-9999px');
+    await page.getByRole('button', { name: 'Beginnen' }).focus();
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('wizard-step-heading');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Waar moet uw mail naartoe?');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('target-kind');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (document.querySelector('input[name=target-kind]:checked') as HTMLInputElement).value)).toBe('exchange');
+    expect(ring).not.toBe('none');
     expect(problems).toEqual([]);
     await page.close();
   });

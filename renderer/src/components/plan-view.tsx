@@ -15,7 +15,7 @@ export function PlanView({ plan, folderLimit = 200 }: { plan: JobPlan; folderLim
         </div>
         <div>
           <dt>{t('common.size')}</dt>
-          <dd>{formatBytes(plan.totals.bytes, locale)}</dd>
+          <dd>{plan.totals.bytes > 0 ? formatBytes(plan.totals.bytes, locale) : '–'}</dd>
         </div>
         <div>
           <dt>{t('common.alreadyDone')}</dt>
@@ -62,7 +62,7 @@ export function PlanView({ plan, folderLimit = 200 }: { plan: JobPlan; folderLim
                   <tr key={folder.path.join('/')}>
                     <td>{folder.path.join(' › ') || t('common.topFolder')}</td>
                     <td className="num">{formatNumber(folder.items, locale)}</td>
-                    <td className="num">{formatBytes(folder.bytes, locale)}</td>
+                    <td className="num">{folder.bytes > 0 || folder.items === 0 ? formatBytes(folder.bytes, locale) : '–'}</td>
                     <td className="num">{formatNumber(folder.settled, locale)}</td>
                   </tr>
                 ))}
