@@ -19,7 +19,8 @@ export interface TargetCapabilities {
 }
 
 export type ItemOutcome =
-  | { ok: true; targetId: string }
+  /** `note`: what the target could not keep of this item (Graph: headers, the text alternative…), for the report. */
+  | { ok: true; targetId: string; note?: string }
   | { ok: false; error: ErrorInfo };
 
 export interface Target {

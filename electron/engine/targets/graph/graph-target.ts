@@ -151,7 +151,7 @@ export class GraphTarget implements Target {
           const written = await this.writeOne(prepared, signal);
           for (const note of written.lost) this.losses.set(note.replace(/\d+/g, 'N'), (this.losses.get(note.replace(/\d+/g, 'N')) ?? 0) + 1);
           if (written.lost.length > 0) this.options.log.info({ item: prepared.item.key, lost: written.lost }, 'Graph kept the item with these losses');
-          outcomes[index] = { ok: true, targetId: written.id };
+          outcomes[index] = { ok: true, targetId: written.id, ...(written.lost.length > 0 ? { note: `Graph did not keep: ${written.lost.join('; ')}` } : {}) };
         } catch (error) {
           outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: prepared.item.key } };
         } finally {
