@@ -55,7 +55,9 @@ export class Throttle {
   private fire(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.last = performance.now();
     this.emit();
+    // Counted from when the listener had it, not from when we began building it: a slow emission (a
+    // busy machine, a large job) must not let the next one follow closer than the interval.
+    this.last = performance.now();
   }
 }
