@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { loadCsdl, type Csdl } from './csdl.js';
 import { GraphMailbox, type StoredMessage } from './mailbox-store.js';
 import { graphError, route, type RouteAnswer, type RouteContext } from './routes.js';
+import { createImportApi, type ImportApi } from './import-api.js';
 
 /**
  * Loopback Microsoft Graph v1.0 for tests: checks every request body against Microsoft's CSDL
@@ -56,6 +57,8 @@ export interface GraphPeer {
   readonly schemaErrors: { path: string; problems: string[] }[];
   readonly violations: GraphViolation[];
   readonly stats: { requests: number; byStatus: Record<number, number>; throttled: number; batchRequests: number; maxConcurrentSeen: Record<string, number>; uploadedBytes: Record<string, number> };
+  /** The mailbox import API (createImportSession, importItem): import-api.ts. */
+  readonly importApi: ImportApi;
   readonly log: { method: string; path: string; status: number; mailbox?: string; bytes: number; at: number; inBatch: boolean }[];
   mailbox(address: string): GraphMailbox;
   mailboxes(): GraphMailbox[];
@@ -121,6 +124,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     return box;
   };
   const byId = (id: string) => [...boxes.values()].find((box) => box.id === id);
+  const importApi = createImportApi({ origin: () => origin, addressOf: (user) => (user.includes('@') ? user : byId(user)?.address), authenticate: (header) => authenticate(header), violate: (kind, detail) => violations.push({ kind, detail }) });
 
   /** 401 body as Graph sends it for a missing/expired token (GRAPH:errors; "Lifetime validation failed, the token is expired."). */
   function authenticate(header: string | undefined): { token: string; user?: string; appOnly: boolean } | RouteAnswer {
@@ -336,6 +340,8 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     }
     const delay = typeof simulate.delayMs === 'function' ? simulate.delayMs(method, url.pathname) : simulate.delayMs ?? 0;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const imported = importApi.answer(method, url, request.headers, raw);
+    if (imported) return send(imported);
     if (url.pathname.startsWith('/upload/')) {
       if (method !== 'PUT') return send(graphError(405, 'MethodNotAllowed', 'PUT byte ranges to an upload URL'));
       return send(uploadPut(url.pathname.slice('/upload/'.length), request.headers, raw));
@@ -393,6 +399,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     violations,
     stats,
     log,
+    importApi,
     mailbox: mailboxFor,
     mailboxes: () => [...boxes.values()],
     configure(next) {
