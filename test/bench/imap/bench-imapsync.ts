@@ -7,6 +7,7 @@
  * CPU, peak RSS of that process alone).
  *
  *   npx tsc -b tsconfig.json && npx tsx test/bench/imap/bench-imapsync.ts [messages] [rounds]
+ *   BENCH_NODE_FLAGS='--max-semi-space-size=1' … tries V8 flags on Cloudward's process.
  *
  * Needs dovecot, GNU time and imapsync's Perl modules (build/scripts/bench.sh installs them; see
  * ../shared/tools/imapsync/SOURCE.md). A missing one is said plainly and the bench exits 0: it is a
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       const out = path.join(work, `dir-${round}`);
       const ours = timed(
         'node',
-        [cli, 'migrate', '--source', `imaps://alice@127.0.0.1:${dovecot.tlsPort}`, '--source-ca', dovecot.caFile, '--target', `dir:${out}`, '--ledger', path.join(work, `ledger-${round}.sqlite`), '--log', path.join(work, 'log'), '--profile'],
+        [...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), cli, 'migrate', '--source', `imaps://alice@127.0.0.1:${dovecot.tlsPort}`, '--source-ca', dovecot.caFile, '--target', `dir:${out}`, '--ledger', path.join(work, `ledger-${round}.sqlite`), '--log', path.join(work, 'log'), '--profile'],
         { ...process.env, CLOUDWARD_SOURCE_PASSWORD: dovecot.users['alice'], CLOUDWARD_HOME: work },
       );
       // --profile's line: where Cloudward's time went in this round.
