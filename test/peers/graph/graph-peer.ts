@@ -6,6 +6,7 @@ import { loadCsdl, type Csdl } from './csdl.js';
 import { GraphMailbox, type StoredMessage } from './mailbox-store.js';
 import { graphError, route, type RouteAnswer, type RouteContext } from './routes.js';
 import { createImportApi, type ImportApi } from './import-api.js';
+import { MailboxAccess } from './mailbox-access.js';
 
 /**
  * Loopback Microsoft Graph v1.0 for tests: checks every request body against Microsoft's CSDL
@@ -63,6 +64,8 @@ export interface GraphPeer {
   mailbox(address: string): GraphMailbox;
   mailboxes(): GraphMailbox[];
   configure(simulate: GraphSimulation): void;
+  /** Gives `user` FullAccess on `mailbox` (Add-MailboxPermission): their delegated token may then open it. */
+  grantFullAccess(mailbox: string, user: string): void;
   /** Every token seen so far answers 401 from now on. */
   expireTokens(): void;
   assertNoSchemaErrors(): void;
@@ -111,6 +114,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
   const requestTimes = new Map<string, number[]>();
   const sessions = new Map<string, UploadSession>();
   const sockets = new Set<Socket>();
+  const access = new MailboxAccess();
   let postCount = 0;
   let origin = '';
 
@@ -214,7 +218,8 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
       violations.push({ kind: 'unimplemented-resource', detail: `${method} ${parsed.pathname}` });
       return graphError(400, 'BadRequest', `Resource not found for the segment '${segments[0] ?? ''}'.`);
     }
-    // A delegated token acts for its user only, unless given rights on the other mailbox; the peer lets app tokens reach all.
+    const denied = access.check(auth, address);
+    if (denied) return denied;
     const box = mailboxFor(address);
     const limited = budgets(box.address, method, bytes);
     const answer = limited ?? route(contextFor(box), { method, segments: rest, query: parsed.searchParams, body, bodyBytes: bytes });
@@ -402,6 +407,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     importApi,
     mailbox: mailboxFor,
     mailboxes: () => [...boxes.values()],
+    grantFullAccess: (mailbox, user) => access.grantFullAccess(mailbox, user),
     configure(next) {
       simulate = { ...simulate, ...next };
     },
