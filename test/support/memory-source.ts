@@ -7,6 +7,8 @@ export interface MemoryMessage {
   bytes: Buffer;
   messageId?: string;
   sentAt?: Date;
+  /** SourceItem.caveat: what the source itself says about the item. */
+  caveat?: string;
 }
 
 /** An in-memory source for pipeline tests; can checkpoint after every item like an IMAP folder would. */
@@ -48,6 +50,7 @@ export class MemorySource implements Source {
         categories: [],
         ...(message.messageId ? { messageId: message.messageId } : {}),
         ...(message.sentAt ? { sentAt: message.sentAt } : {}),
+        ...(message.caveat ? { caveat: message.caveat } : {}),
         load: async () => {
           this.loads++;
           return message.bytes;

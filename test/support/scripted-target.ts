@@ -17,6 +17,8 @@ export class ScriptedTarget implements Target {
   /** Called per write; may throw (whole batch) or return per-item errors by index. */
   script: (call: number, batch: readonly PreparedItem[]) => void | (ErrorInfo | undefined)[] = () => undefined;
   verifyScript: (item: PreparedItem) => void = () => undefined;
+  /** What the target says it could not keep of an item it took (ItemOutcome.note), by item. */
+  noteScript: (item: PreparedItem) => string | undefined = () => undefined;
   delayMs = 0;
 
   constructor(public capabilities: TargetCapabilities) {}
@@ -41,7 +43,8 @@ export class ScriptedTarget implements Target {
         const list = this.stored.get(item.item.key) ?? [];
         list.push(item);
         this.stored.set(item.item.key, list);
-        return { ok: true, targetId: `id-${item.item.key}` };
+        const note = this.noteScript(item);
+        return { ok: true, targetId: `id-${item.item.key}`, ...(note ? { note } : {}) };
       });
     } finally {
       this.concurrent--;

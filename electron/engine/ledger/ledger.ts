@@ -103,6 +103,8 @@ export interface Settlement {
   reason?: string | undefined;
   retryable?: boolean | undefined;
   targetId?: string | undefined;
+  /** What the target could not keep of the item (ItemOutcome.note): appended to the source's caveat, never replacing it. */
+  note?: string | undefined;
 }
 
 /** Folder paths are stored as JSON arrays so a "/" inside a folder name never splits it. */
@@ -143,7 +145,10 @@ export class Ledger {
       markSent: db.prepare('UPDATE items SET attempts = attempts + 1, updated_at = ? WHERE id = ?'),
       settle: db.prepare(
         `UPDATE items SET state = @state, code = @code, reason = @reason, retryable = @retryable,
-           target_id = COALESCE(@targetId, target_id), updated_at = @now WHERE id = @rowId`,
+           target_id = COALESCE(@targetId, target_id),
+           note = CASE WHEN @note IS NULL OR instr(COALESCE(note, ''), @note) > 0 THEN note
+                       WHEN note IS NULL OR note = '' THEN @note ELSE note || char(10) || @note END,
+           updated_at = @now WHERE id = @rowId`,
       ),
       checkpoint: db.prepare<[number, string], { value: string }>(
         'SELECT value FROM checkpoints WHERE mailbox_id = ? AND scope = ?',
@@ -429,6 +434,7 @@ export class Ledger {
           reason: s.reason ?? null,
           retryable: s.retryable === true ? 1 : 0,
           targetId: s.targetId ?? null,
+          note: s.note ?? null,
           now,
         });
       }

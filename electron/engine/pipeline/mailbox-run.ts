@@ -61,6 +61,14 @@ interface Draft {
   rowId: number;
 }
 
+interface SendResult {
+  draft: Draft;
+  targetId?: string;
+  error?: ErrorInfo;
+  /** From the target's outcome: what it could not keep of the item. */
+  note?: string;
+}
+
 interface FolderState {
   readonly ref: TargetFolderRef;
   readonly label: string;
@@ -537,14 +545,14 @@ export class MailboxRun {
       return;
     }
     release();
-    const results: { draft: Draft; targetId?: string; error?: ErrorInfo }[] = [];
+    const results: SendResult[] = [];
     const again: Draft[] = [];
     let hint: CloudwardError | undefined;
     for (const [index, draft] of drafts.entries()) {
       const outcome = outcomes[index];
       if (!outcome) continue;
       if (outcome.ok) {
-        results.push({ draft, targetId: outcome.targetId });
+        results.push({ draft, targetId: outcome.targetId, ...(outcome.note ? { note: outcome.note } : {}) });
       } else if (outcome.error.retryable && attempt < this.host.retry.maxAttempts && !this.signal.aborted) {
         again.push(draft);
         hint = new CloudwardError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.error.retryAfterMs });
@@ -570,7 +578,7 @@ export class MailboxRun {
     }
   }
 
-  private async verifyFirsts(results: { draft: Draft; targetId?: string; error?: ErrorInfo }[]): Promise<void> {
+  private async verifyFirsts(results: SendResult[]): Promise<void> {
     if (!this.host.verifyKinds || !this.target.verify) return;
     for (const result of results) {
       const kind = result.draft.item.kind;
@@ -596,15 +604,16 @@ export class MailboxRun {
     }
   }
 
-  private settle(results: { draft: Draft; targetId?: string; error?: ErrorInfo }[]): void {
+  private settle(results: SendResult[]): void {
     if (results.length === 0) return;
-    const rows = results.map(({ draft, targetId, error }) => ({
+    const rows = results.map(({ draft, targetId, error, note }) => ({
       rowId: draft.rowId,
       state: stateFor(error),
       code: error?.code,
       reason: error?.message,
       retryable: error?.retryable,
       targetId,
+      note: error ? undefined : note,
     }));
     this.during('ledger', () => this.host.ledger.settle(rows));
     for (const { draft, targetId, error } of results) {
