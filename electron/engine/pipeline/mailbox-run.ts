@@ -92,6 +92,8 @@ export class MailboxRun {
   private readonly unsettledSeqs = new Set<number>();
   private readonly checkpointQueue: { seq: number; scope: string; value: string }[] = [];
   private batch: Draft[] = [];
+  /** Items sent before whose fate the target must be asked about before they are written again. */
+  private unsure: Draft[] = [];
   private batchBytes = 0;
   private seq = 0;
   private mailboxId = 0;
@@ -219,7 +221,10 @@ export class MailboxRun {
         if (!this.signal.aborted) await closing;
       }
     }
-    if (!this.signal.aborted && !this.fatal) await this.flush();
+    if (!this.signal.aborted && !this.fatal) {
+      await this.reconcileUnsure();
+      await this.flush();
+    }
   }
 
   private context(): SourceContext {
@@ -369,24 +374,72 @@ export class MailboxRun {
       return;
     }
     const draft: Draft = { item, seq, mime, size, contentHash, dedupKey, targetFolder: folder.ref, rowId: row?.id ?? 0 };
-    if (row && row.state === 'pending' && row.attempts > 0 && this.target.reconcile) {
-      // Sent before a crash with no answer recorded: ask the target before writing it again.
-      this.phase?.enter('write');
-      const found = await abortable(this.target.reconcile([this.prepared(draft)], this.signal), this.signal).catch((error: unknown) => {
-        if (this.signal.aborted) throw error;
-        return [undefined];
-      });
-      if (found[0] !== undefined) {
-        this.settleAlone(item, folder, size, contentHash, dedupKey, undefined, 'done', found[0]);
-        return;
-      }
-    }
     this.inflightDedup.add(dedupScope);
     this.unsettledSeqs.add(seq);
+    // Sent before (a crash with no answer, or a failure a retry may help, after which the item may well be
+    // there): ask the target before writing it again, many at a time.
+    if (row && row.attempts > 0 && (row.state === 'pending' || (row.state === 'failed' && row.retryable === 1)) && this.target.reconcile) {
+      this.unsure.push(draft);
+      if (this.unsure.length >= capabilities.maxBatchItems) await this.reconcileUnsure();
+      return;
+    }
+    await this.enqueue(draft);
+  }
+
+  private async enqueue(draft: Draft): Promise<void> {
+    const capabilities = this.target.capabilities;
     this.batch.push(draft);
-    this.batchBytes += size;
+    this.batchBytes += draft.size;
     if (this.batch.length >= capabilities.maxBatchItems || this.batchBytes >= capabilities.maxBatchBytes) {
       await this.flush();
+    }
+  }
+
+  /** Asks the target which of the items sent before it already has; writes only those it says it has not. */
+  private async reconcileUnsure(): Promise<void> {
+    const drafts = this.unsure;
+    this.unsure = [];
+    if (drafts.length === 0) return;
+    this.phase?.enter('write');
+    const found = await this.lookUp(drafts);
+    if (found instanceof CloudwardError) {
+      // Unknown is not absent: sending again could make a duplicate. A later run asks again.
+      const error = new CloudwardError('TARGET_FAILED', `Could not check whether it already reached the target: ${found.message}`, { retryable: true }).toInfo();
+      this.settle(drafts.map((draft) => ({ draft, error })));
+      return;
+    }
+    const there: SendResult[] = [];
+    const fresh: Draft[] = [];
+    for (const [index, draft] of drafts.entries()) {
+      const targetId = found[index];
+      if (targetId !== undefined) there.push({ draft, targetId });
+      else fresh.push(draft);
+    }
+    this.settle(there);
+    for (const draft of fresh) await this.enqueue(draft);
+  }
+
+  /** The target's answer, or the error it still gave after the retry policy ran out. */
+  private async lookUp(drafts: readonly Draft[]): Promise<(string | undefined)[] | CloudwardError> {
+    const reconcile = this.target.reconcile?.bind(this.target);
+    if (!reconcile) return drafts.map(() => undefined);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const found = await abortable(reconcile(drafts.map((draft) => this.prepared(draft)), this.signal), this.signal);
+        if (found.length !== drafts.length) {
+          throw new CloudwardError('INTERNAL', `The target answered ${found.length} lookups for ${drafts.length} items`);
+        }
+        return found;
+      } catch (error) {
+        if (this.signal.aborted) throw error;
+        const cause = toCloudwardError(error, 'TARGET_FAILED');
+        if (mailboxFatal.has(cause.code)) throw cause;
+        // A lookup is safe to repeat whatever went wrong; only the count is bounded.
+        if (attempt >= this.host.retry.maxAttempts) return cause;
+        const delay = retryDelay(this.host.retry, attempt + 1, cause);
+        this.host.emitWait(this.mailboxId, cause.code === 'THROTTLED' ? 'throttled' : 'retry', delay, `Asking the target what it already has: ${cause.message}`);
+        await this.host.clock.sleep(delay, this.signal);
+      }
     }
   }
 
