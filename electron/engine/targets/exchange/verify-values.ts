@@ -32,8 +32,11 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string[]
   return out;
 }
 
-/** Facts of a MIME message. A message mailparser cannot read gives empty facts, never a throw. */
-export async function mimeFacts(mime: Uint8Array): Promise<MailFacts> {
+/**
+ * Facts of a MIME message. A message mailparser cannot read gives empty facts, never a throw.
+ * `preferHtml`: the body text comes from the HTML part when there is one (Graph keeps only that part).
+ */
+export async function mimeFacts(mime: Uint8Array, options: { preferHtml?: boolean } = {}): Promise<MailFacts> {
   try {
     const parsed = await simpleParser(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength), { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
     const hasDate = parsed.headers.has('date') && parsed.date !== undefined && Number.isFinite(parsed.date.getTime());
@@ -43,7 +46,7 @@ export async function mimeFacts(mime: Uint8Array): Promise<MailFacts> {
       from: addresses(parsed.from),
       to: addresses(parsed.to),
       cc: addresses(parsed.cc),
-      text: parsed.text ?? (typeof parsed.html === 'string' ? htmlText(parsed.html) : undefined),
+      text: options.preferHtml === true && typeof parsed.html === 'string' && parsed.html !== '' ? htmlText(parsed.html) : parsed.text ?? (typeof parsed.html === 'string' ? htmlText(parsed.html) : undefined),
     };
   } catch {
     return { from: [], to: [], cc: [] };

@@ -1,5 +1,3 @@
-import { simpleParser } from 'mailparser';
-
 import { CloudwardError, toCloudwardError } from '../../../contract/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { PreparedItem, SourceFolder } from '../../model/items.js';
@@ -14,7 +12,7 @@ import { GraphClient, JsonText, type BatchRequest } from './graph-client.js';
 import { decodeFolder, GraphFolders, treeForKind, type FolderRef } from './graph-folders.js';
 import { attachmentJson, graphMessage, inlineAttachmentLimit, messageFlagsId, type GraphAttachment } from './mapping/mail.js';
 import { contactJson, eventJson, eventTimes, eventZone, linkedResourceApp, taskJson } from './mapping/pim.js';
-import { checkMail, checkTyped, type ReadMail } from './verify.js';
+import { checkMail, checkTyped, readMailSelect, type ReadMail } from './verify.js';
 
 export interface GraphConnection {
   tokens: AccessTokenSource;
@@ -381,10 +379,8 @@ export class GraphTarget implements Target {
     const target = await this.collection(prepared);
     if (prepared.item.kind === 'mail') {
       const expand = encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${messageFlagsId}' or id eq '${graphSourceKeyPropertyId}')`);
-      const read = await this.retrying(() => client.request<ReadMail>('GET', `${target.read(targetId)}?$select=subject,isDraft,isRead,receivedDateTime,sentDateTime,body&$expand=${expand}`, undefined, this.closer.signal, 'reading back a message'));
-      const parsed = prepared.mime ? await simpleParser(Buffer.from(prepared.mime), { skipImageLinks: true, skipTextToHtml: true }) : undefined;
-      const hasBody = parsed !== undefined && ((typeof parsed.html === 'string' && parsed.html.trim() !== '') || (parsed.text ?? '').trim() !== '');
-      checkMail(prepared, read, parsed?.subject ?? (parsed ? '' : undefined), hasBody);
+      const read = await this.retrying(() => client.request<ReadMail>('GET', `${target.read(targetId)}?$select=${readMailSelect}&$expand=${expand}`, undefined, this.closer.signal, 'reading back a message'));
+      await checkMail(prepared, read);
       return;
     }
     const read = await this.retrying(() => client.request<Record<string, unknown>>('GET', target.read(targetId), undefined, this.closer.signal, `reading back a ${prepared.item.kind}`));
