@@ -39,7 +39,11 @@ export function StepDone({ state, update, go }: StepProps) {
   }, [client, mailboxIds]);
 
   const job = view?.job;
-  const clean = job !== undefined && job.skipped === 0 && job.failed === 0 && job.pending === 0;
+  // A duplicate (the same message twice in the source, or already in the mailbox) is not something that
+  // failed to come along: it is there once, as it should be.
+  const clean = job !== undefined && job.skipped - job.duplicates <= 0 && job.failed === 0 && job.pending === 0;
+  const realIssues = issues?.items.filter((item) => item.code !== 'DUPLICATE') ?? [];
+  const duplicatesShown = (issues?.items.length ?? 0) - realIssues.length;
   return (
     <>
       <StepHeading>{clean ? t('wizard.done.titleClean') : t('wizard.done.title')}</StepHeading>
@@ -58,7 +62,7 @@ export function StepDone({ state, update, go }: StepProps) {
             </div>
             <div>
               <dt>{t('common.skipped')}</dt>
-              <dd data-testid="skipped-count">{formatNumber(job.skipped, locale)}</dd>
+              <dd data-testid="skipped-count">{formatNumber(Math.max(0, job.skipped - job.duplicates), locale)}</dd>
             </div>
             <div>
               <dt>{t('common.failed')}</dt>
@@ -70,10 +74,10 @@ export function StepDone({ state, update, go }: StepProps) {
             </div>
           </dl>
           {job.pending > 0 ? <Note kind="warn">{t('wizard.done.pending', { count: job.pending })}</Note> : null}
-          {issues !== undefined && issues.items.length > 0 ? (
+          {realIssues.length > 0 ? (
             <>
               <p>{t('wizard.done.issuesExplained')}</p>
-              <IssuesTable items={issues.items} caption={t('wizard.done.issuesCaption', { shown: issues.items.length, total: issues.total })} />
+              <IssuesTable items={realIssues} caption={t('wizard.done.issuesCaption', { shown: realIssues.length, total: (issues?.total ?? 0) - duplicatesShown })} />
             </>
           ) : null}
           <h2>{t('wizard.done.report')}</h2>
