@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { CloudwardError } from '../contract/index.js';
+import { CloudwardError } from '../contract/error-catalogue.js';
 
 /** Options that would put a secret into argv (shell history, process lists): refused with directions. */
 const secretOptions = /^--?(password|pass|pwd|token|secret|client-secret|access-token)(=|$)/i;

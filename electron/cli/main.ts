@@ -34,13 +34,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const load = commands[command];
   try {
     if (!load) {
-      const { CloudwardError } = await import('../contract/index.js');
+      const { CloudwardError } = await import('../contract/error-catalogue.js');
       throw new CloudwardError('BAD_ARGUMENTS', `Unknown command "${command}". Try: cloudward help`);
     }
     const run = await load();
     return await run(rest, io);
   } catch (error) {
-    const { toCloudwardError } = await import('../contract/index.js');
+    const { toCloudwardError } = await import('../contract/error-catalogue.js');
     const cause = toCloudwardError(error);
     const message = cause.code === 'INTERNAL' ? `Unexpected error: ${cause.message}` : cause.message;
     io.stderr.write(`cloudward: ${message.split('\n')[0]}\n`);

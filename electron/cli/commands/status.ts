@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 
-import { CloudwardError } from '../../contract/index.js';
+import { CloudwardError } from '../../contract/error-catalogue.js';
 import { Ledger } from '../../engine/ledger/ledger.js';
 import { parse } from '../args.js';
 import type { CliIo } from '../cli-io.js';

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 
-import { CloudwardError, type ErrorCode, type ItemKind, type ItemState } from '../../contract/index.js';
+import { CloudwardError, type ErrorCode } from '../../contract/error-catalogue.js';
+import type { ItemKind, ItemState } from '../../contract/index.js';
 import { migrations } from './schema.js';
 
 export interface JobRow {
