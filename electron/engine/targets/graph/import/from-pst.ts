@@ -72,7 +72,8 @@ export function propertiesOf(bag: PropertyBag, names: Map<number, FtsPropertyNam
     }
     const value = valueOf(bag, id, type, item.entryValueReference, item.data);
     if (value === undefined) {
-      if (type !== 0x000d) skipped.push(`${tag}: type 0x${type.toString(16)} not carried`);
+      // PtypObject is carried as structure; PtypUnspecified (tag 0) is padding some writers leave, not data.
+      if (type !== 0x000d && type !== 0x0000) skipped.push(`${tag}: type 0x${type.toString(16)} not carried`);
       continue;
     }
     properties.push({ id, type: type === 0x001e ? 0x001f : type === 0x101e ? 0x101f : type, ...(name ? { name } : {}), value });
