@@ -473,14 +473,16 @@ export class Ledger {
   }
 
   /** Items of a job by state; duplicates are counted apart because they are expected, not a problem. */
-  jobCounts(jobId: number): { done: number; skipped: number; duplicates: number; failed: number; pending: number; bytes: number } {
+  jobCounts(jobId: number): { done: number; skipped: number; duplicates: number; leftOut: number; failed: number; pending: number; bytes: number } {
     const rows = this.db
-      .prepare<[number], { state: string; duplicate: number; n: number; bytes: number }>(
-        `SELECT i.state AS state, COALESCE(i.code = 'DUPLICATE', 0) AS duplicate, COUNT(*) AS n, COALESCE(SUM(i.size), 0) AS bytes
-           FROM items i JOIN mailboxes m ON m.id = i.mailbox_id WHERE m.job_id = ? GROUP BY 1, 2`,
+      .prepare<[number], { state: string; duplicate: number; leftOut: number; n: number; bytes: number }>(
+        `SELECT i.state AS state, COALESCE(i.code = 'DUPLICATE', 0) AS duplicate, COALESCE(i.code = 'NOT_USER_DATA', 0) AS leftOut,
+                COUNT(*) AS n, COALESCE(SUM(i.size), 0) AS bytes
+           FROM items i JOIN mailboxes m ON m.id = i.mailbox_id WHERE m.job_id = ? GROUP BY 1, 2, 3`,
       )
       .all(jobId);
-    const counts = { done: 0, skipped: 0, duplicates: 0, failed: 0, pending: 0, bytes: 0 };
+    // Duplicates and what is not user data (NOT_USER_DATA) are skipped on purpose: expected, not issues.
+    const counts = { done: 0, skipped: 0, duplicates: 0, leftOut: 0, failed: 0, pending: 0, bytes: 0 };
     for (const row of rows) {
       if (row.state === 'done') {
         counts.done += row.n;
@@ -488,6 +490,7 @@ export class Ledger {
       } else if (row.state === 'skipped') {
         counts.skipped += row.n;
         if (row.duplicate) counts.duplicates += row.n;
+        if (row.leftOut) counts.leftOut += row.n;
       } else if (row.state === 'failed') counts.failed += row.n;
       else counts.pending += row.n;
     }

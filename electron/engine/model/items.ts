@@ -48,7 +48,7 @@ interface ItemBase {
   readonly caveat?: string;
   /**
    * Set when the item is not migrated, saying why (e.g. a PST item whose message class is Outlook's
-   * own configuration, not user data): settled as skipped (ITEM_UNSUPPORTED) without being loaded.
+   * own configuration, not user data): settled as skipped (NOT_USER_DATA) without being loaded.
    */
   readonly skip?: string;
 }

@@ -44,7 +44,7 @@ export interface MailboxHost {
 const mailboxFatal = new Set<ErrorCode>(['TARGET_AUTH_FAILED', 'TARGET_BLOCKED', 'LEDGER_FAILED', 'VERIFY_FAILED', 'SOURCE_AUTH_FAILED', 'SOURCE_UNREADABLE']);
 
 /** Items the target cannot take are skipped (a decision, reported); anything else that went wrong failed. */
-const skippedCodes = new Set<ErrorCode>(['ITEM_TOO_LARGE', 'ITEM_UNSUPPORTED', 'DUPLICATE']);
+const skippedCodes = new Set<ErrorCode>(['ITEM_TOO_LARGE', 'ITEM_UNSUPPORTED', 'DUPLICATE', 'NOT_USER_DATA']);
 function stateFor(error: ErrorInfo | undefined): Settlement['state'] {
   if (!error) return 'done';
   return skippedCodes.has(error.code) ? 'skipped' : 'failed';
@@ -312,7 +312,8 @@ export class MailboxRun {
     }
     const skip = item.skip ?? item.folder.skipped;
     if (skip !== undefined) {
-      this.settleAlone(item, folder, item.size, undefined, undefined, { code: 'ITEM_UNSUPPORTED', message: skip, retryable: false });
+      // Left out on purpose (a PST's hidden system folder, Outlook's own configuration): reported, not an issue.
+      this.settleAlone(item, folder, item.size, undefined, undefined, { code: 'NOT_USER_DATA', message: skip, retryable: false });
       return;
     }
     const capabilities = this.target.capabilities;

@@ -150,7 +150,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     ? 'interrupted'
     : jobStop || mailboxErrors.length > 0
       ? 'failed'
-      : counts.failed > 0 || counts.skipped > counts.duplicates || counts.pending > 0
+      : counts.failed > 0 || counts.skipped > counts.duplicates + counts.leftOut || counts.pending > 0
         ? 'with-issues'
         : 'complete';
   const bytesDone = runs.reduce((sum, run) => sum + run.progress.bytesDone, 0);

@@ -298,7 +298,7 @@ function skippedItem(key: string, folder: SourceFolder, props: ItemProps, skip: 
     flags: { seen: true, flagged: false, answered: false, draft: false, forwarded: false },
     keywords: [],
     categories: [],
-    load: () => Promise.reject(new CloudwardError('ITEM_UNSUPPORTED', `${key}: ${skip}`, { item: key })),
+    load: () => Promise.reject(new CloudwardError('NOT_USER_DATA', `${key}: ${skip}`, { item: key })),
   };
 }
 
