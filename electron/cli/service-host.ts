@@ -1,11 +1,12 @@
 import {
+  autocompleteCommands,
+  discoveryCommands,
+  handoverCommands,
+  preflightCommands,
   type ServiceEvent,
   type ServiceHandlers,
 } from '../contract/index.js';
-import { createPreflightHandlers } from '../engine/preflight/preflight-handlers.js';
-import { serviceHandoverHandlers } from './commands/handover.js';
-import { createAutocompleteHandlers } from '../engine/autocomplete/handlers.js';
-import { outlookDiscoveryHandlers } from './outlook-discovery.js';
+import { lazyHandlers } from './lazy-handlers.js';
 import { createDispatcher, createJobService, type Dispatcher, type JobService, type JobServiceOptions, type ServiceListener, type SubscribeOptions } from '../engine/service/index.js';
 
 export type ServiceHostOptions = JobServiceOptions;
@@ -32,10 +33,13 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     ...jobs.handlers,
     // Rooms: ONE spread line each, replacing that room's `unserved(...)` line, e.g.
     //   ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter }),
-    ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log }),
-    ...serviceHandoverHandlers(options.environment, jobs.publish),
-    ...createAutocompleteHandlers(),
-    ...outlookDiscoveryHandlers(),
+    // Each room's module loads on its first command, so `migrate`/`status` pay only for the job service (issue 15).
+    ...lazyHandlers(preflightCommands, async () =>
+      (await import('../engine/preflight/preflight-handlers.js')).createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log }),
+    ),
+    ...lazyHandlers(handoverCommands, async () => (await import('./commands/handover.js')).serviceHandoverHandlers(options.environment, jobs.publish)),
+    ...lazyHandlers(autocompleteCommands, async () => (await import('../engine/autocomplete/handlers.js')).createAutocompleteHandlers()),
+    ...lazyHandlers(discoveryCommands, async () => (await import('./outlook-discovery.js')).outlookDiscoveryHandlers()),
   };
   return {
     handlers,
