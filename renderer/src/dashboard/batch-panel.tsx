@@ -5,7 +5,7 @@ import { PlanView } from '../components/plan-view.js';
 import { Busy, ErrorNote, Field, Note } from '../components/widgets.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useService } from '../service/service-context.js';
-import { exchangeOnlineEws } from '../state/wizard-state.js';
+import { exchangeOnlineGraph } from '../state/wizard-state.js';
 
 type TargetKind = 'm365' | 'exchange' | 'folder';
 
@@ -48,7 +48,7 @@ export function BatchPanel({ onStarted }: { onStarted: (jobId: number) => void }
     if (targetKind === 'folder') target = `dir:${folder.trim()}`;
     else if (targetKind === 'exchange') target = `ews:${ewsUrl.trim()}`;
     else {
-      target = `ews:${exchangeOnlineEws}`;
+      target = exchangeOnlineGraph;
       options.targetAuth = 'client-credentials';
       if (tenant.trim() !== '') options.tenant = tenant.trim();
       if (clientId.trim() !== '') options.clientId = clientId.trim();

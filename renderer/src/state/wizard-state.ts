@@ -33,9 +33,17 @@ const wizardStateSchema = z.object({
       /** A PEM file to trust for a server with its own certificate (a technician's setting). */
       ca: z.string().default(''),
     }),
+    /** Outlook autocomplete lists (.nk2 / Stream_Autocomplete_*.dat) to bring, ticked from discovery. */
+    autocomplete: z.array(z.string()).default([]),
+    /** One typed by hand, where discovery cannot look (browser mode, not Windows). */
+    autocompleteManual: z.string().default(''),
+    /** Discovery's lists were pre-ticked once; unticking one afterwards must stick. */
+    autocompleteOffered: z.boolean().default(false),
   }),
   planId: z.string().optional(),
   jobId: z.number().int().optional(),
+  /** The autocomplete jobs started alongside the mail job, one per list. */
+  autocompleteJobIds: z.array(z.number().int()).optional(),
 });
 export type WizardState = z.infer<typeof wizardStateSchema>;
 
@@ -48,6 +56,9 @@ export const initialWizardState: WizardState = {
     files: [],
     manualPath: '',
     imap: { provider: 'gmail', host: 'imap.gmail.com', port: 993, security: 'tls', user: '', ca: '' },
+    autocomplete: [],
+    autocompleteManual: '',
+    autocompleteOffered: false,
   },
 };
 
@@ -79,8 +90,8 @@ export function saveWizardState(storage: StorageLike | undefined, state: WizardS
   }
 }
 
-/** Exchange Online's EWS endpoint, the same for every tenant. */
-export const exchangeOnlineEws = 'https://outlook.office365.com/EWS/Exchange.asmx';
+/** Microsoft 365 as a target: Graph at its default endpoint (graph.microsoft.com). */
+export const exchangeOnlineGraph = 'graph:';
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const isEmail = (value: string): boolean => emailPattern.test(value.trim());
@@ -124,7 +135,8 @@ export function buildJobSpec(state: WizardState): JobSpec {
   let target: string;
   switch (state.target.kind) {
     case 'm365':
-      target = `ews:${exchangeOnlineEws}`;
+      // Exchange Online blocks EWS by default since 2026-10-01 (retired 2027-04-01): Graph is the way in.
+      target = exchangeOnlineGraph;
       options.targetMailbox = state.target.mailbox.trim();
       options.targetAuth = 'device-code';
       break;
@@ -148,4 +160,22 @@ export function buildJobSpec(state: WizardState): JobSpec {
     source = `${scheme}://${encodeURIComponent(user.trim())}@${host.trim()}${port === defaultPort ? '' : `:${port}`}`;
   }
   return { source, target, options };
+}
+
+/** The autocomplete lists ticked plus the one typed by hand, in that order, no repeats. */
+export function autocompleteFiles(source: WizardState['source']): string[] {
+  const typed = source.autocompleteManual.trim();
+  return [...new Set([...source.autocomplete, ...(typed === '' ? [] : [typed])])];
+}
+
+/**
+ * One job per chosen autocomplete list, into the same mailbox with the same target and options as the
+ * mail job: the target merges each into the mailbox's one autocomplete list after its items.
+ */
+export function buildAutocompleteJobSpecs(state: WizardState): JobSpec[] {
+  const mail = buildJobSpec(state);
+  // The mail source's own settings (an IMAP server's certificate) mean nothing to a file on this PC.
+  const options = { ...mail.options };
+  delete options.sourceCa;
+  return autocompleteFiles(state.source).map((file) => ({ ...mail, source: `nk2:${file}`, options: { ...options } }));
 }

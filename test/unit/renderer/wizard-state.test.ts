@@ -40,7 +40,7 @@ describe('the wizard\'s saved state', () => {
 });
 
 describe('the wizard\'s answers as a job spec (the CLI\'s --source/--target)', () => {
-  it('Microsoft 365 with a device code, from hand-picked PSTs merged into one mailbox', () => {
+  it('Microsoft 365 through Graph (EWS is blocked in Exchange Online) with a device code, from hand-picked PSTs merged into one mailbox', () => {
     const spec = buildJobSpec(state((s) => ({
       ...s,
       target: { ...s.target, kind: 'm365', mailbox: ' ann@contoso.be ' },
@@ -48,10 +48,20 @@ describe('the wizard\'s answers as a job spec (the CLI\'s --source/--target)', (
     })));
     expect(spec).toEqual({
       source: 'pst:C:\\a.pst,D:\\b.pst',
-      target: 'ews:https://outlook.office365.com/EWS/Exchange.asmx',
+      target: 'graph:',
       options: { targetMailbox: 'ann@contoso.be', targetAuth: 'device-code' },
     });
     expect(jobSpecSchema.safeParse(spec).success).toBe(true);
+  });
+
+  it('an on-premises Exchange server stays on EWS', () => {
+    const spec = buildJobSpec(state((s) => ({
+      ...s,
+      target: { ...s.target, kind: 'exchange', mailbox: 'ann@contoso.be', ewsUrl: 'https://mail.contoso.be/EWS/Exchange.asmx', auth: 'ntlm' },
+      source: { ...s.source, kind: 'files', files: ['C:\\a.pst'], manualPath: '' },
+    })));
+    expect(spec.target).toBe('ews:https://mail.contoso.be/EWS/Exchange.asmx');
+    expect(spec.options).toEqual({ targetMailbox: 'ann@contoso.be', targetAuth: 'ntlm' });
   });
 
   it('an IMAP account: user name escaped, default port left out, STARTTLS as imap://', () => {
