@@ -16,6 +16,10 @@ export interface BuiltJob {
   readonly badRows: { line: number; reason: string }[];
   /** Runs after the job (a batch's --remove-passwords). */
   readonly cleanup: () => Promise<void>;
+  /** Runs when the job starts, not at planning (a batch's passwords go to the keychain only then). */
+  readonly beforeStart?: () => Promise<void>;
+  /** Runs when a plan is dropped unstarted (expired): forgets what it held in memory. */
+  readonly discard?: () => void;
 }
 
 /** The spec's options as spec handlers read them (--target-mailbox → targetMailbox, ...). */
@@ -44,6 +48,8 @@ export async function buildJob(spec: ParsedJobSpec, context: SpecContext): Promi
       plans: batch.plans,
       badRows: batch.errors,
       cleanup: spec.removePasswords ? batch.removePasswords : async () => undefined,
+      beforeStart: batch.persistPasswords,
+      discard: batch.forgetPasswords,
     };
   }
   const sourceSpec = normalizeSpec(spec.source);

@@ -112,7 +112,11 @@ export function createJobService(options: JobServiceOptions): JobService {
   });
   const sweepPlans = (): void => {
     const now = Date.now();
-    for (const [id, plan] of plans) if (plan.expires <= now) plans.delete(id);
+    for (const [id, plan] of plans) {
+      if (plan.expires > now) continue;
+      plans.delete(id);
+      plan.built.discard?.();
+    }
   };
 
   const start = async (spec: ParsedJobSpec, built: BuiltJob, scope: JobScope, only?: (planIndex: number, mailboxId: number) => boolean): Promise<number> => {
@@ -125,6 +129,7 @@ export function createJobService(options: JobServiceOptions): JobService {
       throw new CloudwardError('JOB_RUNNING', `Job ${job.id} is running in another Cloudward (the app or a terminal) on this ledger`);
     }
     opened.setJobSpec(job.id, JSON.stringify(spec));
+    await built.beforeStart?.();
     const mailboxes = only
       ? built.plans.filter((plan, index) => only(index, opened.findOrCreateMailbox(job.id, plan.label, plan.source, plan.target, plan.identity).id))
       : built.plans;
@@ -216,6 +221,8 @@ export function createJobService(options: JobServiceOptions): JobService {
       const previews = await previewMailboxes(built, opened, existing?.id);
       const planId = randomUUID();
       plans.set(planId, { spec, built, scope, expires: Date.now() + planTtl });
+      // A plan can hold passwords in memory: they go when it expires, even if nothing else asks the service.
+      setTimeout(sweepPlans, planTtl + 1).unref();
       const totals = { items: 0, bytes: 0, settled: 0 };
       for (const preview of previews) {
         totals.items += preview.items;
@@ -346,6 +353,8 @@ export function createJobService(options: JobServiceOptions): JobService {
     prompter,
     close: async () => {
       closed = true;
+      for (const plan of plans.values()) plan.built.discard?.();
+      plans.clear();
       for (const job of active.values()) {
         job.controller.abort(new CloudwardError('CANCELLED', 'The app is closing'));
         job.gate.resume();
