@@ -9,6 +9,7 @@ import { graphSourceKeyFilter, graphSourceKeyPropertyId, sourceKeyHash } from '.
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import { graphCapabilities, MB, type GraphBudget } from './capabilities.js';
 import { GraphClient, JsonText, type BatchRequest } from './graph-client.js';
+import { errorForStatus } from './graph-errors.js';
 import { decodeFolder, GraphFolders, treeForKind, type FolderRef } from './graph-folders.js';
 import { attachmentJson, graphMessage, inlineAttachmentLimit, messageFlagsId, type GraphAttachment } from './mapping/mail.js';
 import { contactJson, eventJson, eventTimes, eventZone, linkedResourceApp, taskJson } from './mapping/pim.js';
@@ -33,6 +34,8 @@ export interface GraphTargetOptions {
   requestSlots?: number;
   requestsPerWindow?: number;
   requestWindowMs?: number;
+  /** Small messages and contacts 20 to a $batch (default on). */
+  batchSmallCreates?: boolean;
   /** Retries of the target's own small requests (folders, reconcile, verify, attachments). */
   retry?: RetryPolicy;
 }
@@ -42,6 +45,19 @@ const writeWindowBytes = 4 * MB;
 
 /** Upload-session ranges: "less than 4 MB" per PUT (GRAPH:outlook-large-attachments). */
 const rangeBytes = 4 * MB - 64 * 1024;
+
+/** Items up to this size may share a $batch; a $batch stays well under Graph's 4 MB request limit. */
+const batchItemBytes = 64 * 1024;
+const batchRequestBytes = 3 * MB;
+
+interface CreatePlan {
+  create: string;
+  body: Record<string, unknown>;
+  serialised?: JsonText;
+  lost: string[];
+  later: GraphAttachment[];
+  bytes: number;
+}
 
 interface Written {
   id: string;
@@ -128,6 +144,7 @@ export class GraphTarget implements Target {
     this.ready();
     const outcomes: (ItemOutcome | undefined)[] = batch.map(() => undefined);
     await this.settleUncertain(batch, outcomes);
+    if (this.options.batchSmallCreates !== false) await this.writeBatched(batch, outcomes, signal);
     // Items go out side by side (the client keeps at most four requests in flight for the mailbox), but
     // only a few MB of them at once: a parsed message costs several copies of itself (attachments,
     // base64, JSON), and twenty mailboxes run together.
@@ -147,8 +164,7 @@ export class GraphTarget implements Target {
         inFlightBytes += prepared.size;
         try {
           const written = await this.writeOne(prepared, signal);
-          for (const note of written.lost) this.losses.set(note.replace(/\d+/g, 'N'), (this.losses.get(note.replace(/\d+/g, 'N')) ?? 0) + 1);
-          if (written.lost.length > 0) this.options.log.info({ item: prepared.item.key, lost: written.lost }, 'Graph kept the item with these losses');
+          this.note(prepared, written.lost);
           outcomes[index] = { ok: true, targetId: written.id, ...(written.lost.length > 0 ? { note: `Graph did not keep: ${written.lost.join('; ')}` } : {}) };
         } catch (error) {
           outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: prepared.item.key } };
@@ -163,6 +179,22 @@ export class GraphTarget implements Target {
 
   private async writeOne(prepared: PreparedItem, signal: AbortSignal): Promise<Written> {
     const { client } = this.ready();
+    const item = prepared.item;
+    const plan = await this.plan(prepared);
+    const created = await this.tracked(item.key, () => client.request<{ id: string }>('POST', plan.create, plan.serialised ?? plan.body, signal, `creating ${item.kind} "${item.title ?? item.key}"`));
+    return this.complete(prepared, plan, created.id, signal);
+  }
+
+  /** What follows a create: attachments that did not fit, series exceptions. */
+  private async complete(prepared: PreparedItem, plan: CreatePlan, id: string, signal: AbortSignal): Promise<Written> {
+    const lost = [...plan.lost];
+    if (plan.later.length > 0) await this.attachLater(id, plan.later, signal);
+    if (prepared.item.kind === 'event') lost.push(...(await this.applyExceptions(prepared, id, signal)));
+    return { id, lost };
+  }
+
+  /** The create request of one item (mapped, size-checked), not yet sent. */
+  private async plan(prepared: PreparedItem): Promise<CreatePlan> {
     const item = prepared.item;
     const hash = sourceKeyHash(this.options.mailbox, item.key);
     const target = await this.collection(prepared);
@@ -194,10 +226,73 @@ export class GraphTarget implements Target {
     else if (item.kind === 'task') ({ body, lost } = taskJson(item.task, hash));
     else throw new CloudwardError('ITEM_UNSUPPORTED', `The Graph target does not write ${item.kind} items`, { retryable: false });
 
-    const created = await this.tracked(item.key, () => client.request<{ id: string }>('POST', target.create, serialised ?? body, signal, `creating ${item.kind} "${item.title ?? item.key}"`));
-    if (later.length > 0) await this.attachLater(created.id, later, signal);
-    if (item.kind === 'event') lost.push(...(await this.applyExceptions(prepared, created.id, signal)));
-    return { id: created.id, lost };
+    return { create: target.create, body, ...(serialised ? { serialised } : {}), lost, later, bytes: serialised ? serialised.text.length : JSON.stringify(body).length };
+  }
+
+  /**
+   * Small messages and contacts go 20 to a $batch (GRAPH:json-batching): one HTTP request and one
+   * concurrency slot for twenty creates. Each inner answer stands alone: a 429/503 inside becomes that
+   * item's retryable failure with its Retry-After, which the pipeline's one retry policy honours; a
+   * batch whose answer is lost leaves all its items uncertain, so the retry looks them up first.
+   */
+  private async writeBatched(batch: readonly PreparedItem[], outcomes: (ItemOutcome | undefined)[], signal: AbortSignal): Promise<void> {
+    const { client } = this.ready();
+    const planned: { index: number; plan: CreatePlan }[] = [];
+    for (const [index, prepared] of batch.entries()) {
+      if (outcomes[index] || !['mail', 'contact'].includes(prepared.item.kind) || prepared.size > batchItemBytes) continue;
+      try {
+        const plan = await this.plan(prepared);
+        if (plan.later.length === 0 && plan.bytes <= batchItemBytes * 2) planned.push({ index, plan });
+      } catch {
+        // Left to the one-by-one path, which reports the error with the item.
+      }
+    }
+    const groups: (typeof planned)[] = [];
+    let group: typeof planned = [];
+    let groupBytes = 0;
+    for (const entry of planned) {
+      if (group.length === 20 || (group.length > 0 && groupBytes + entry.plan.bytes > batchRequestBytes)) {
+        groups.push(group);
+        group = [];
+        groupBytes = 0;
+      }
+      group.push(entry);
+      groupBytes += entry.plan.bytes;
+    }
+    if (group.length > 1) groups.push(group);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let mine = groups[next++]; mine; mine = groups[next++]) {
+        const members = mine;
+        const keys = members.map(({ index }) => (batch[index] as PreparedItem).item.key);
+        let answers: Awaited<ReturnType<GraphClient['batch']>>;
+        try {
+          answers = await this.tracked(keys[0] as string, () => client.batch(members.map(({ plan }) => ({ method: 'POST', url: plan.create, body: plan.serialised ? JSON.parse(plan.serialised.text) as unknown : plan.body })), signal));
+        } catch (error) {
+          if (this.uncertain.has(keys[0] as string)) for (const key of keys) this.uncertain.add(key);
+          for (const { index } of members) outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: (batch[index] as PreparedItem).item.key } };
+          continue;
+        }
+        members.forEach(({ index, plan }, position) => {
+          const prepared = batch[index] as PreparedItem;
+          const answer = answers[position];
+          const id = (answer?.body as { id?: unknown } | undefined)?.id;
+          if (answer && answer.status < 300 && typeof id === 'string') {
+            this.note(prepared, plan.lost);
+            outcomes[index] = { ok: true, targetId: id, ...(plan.lost.length > 0 ? { note: `Graph did not keep: ${plan.lost.join('; ')}` } : {}) };
+          } else {
+            const info = errorForStatus(answer?.status ?? 500, answer?.headers ?? {}, JSON.stringify(answer?.body ?? {}), `creating ${prepared.item.kind} "${prepared.item.title ?? prepared.item.key}"`);
+            outcomes[index] = { ok: false, error: { ...info, item: prepared.item.key } };
+          }
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(groups.length, this.options.requestSlots ?? 4) }, worker));
+  }
+
+  private note(prepared: PreparedItem, lost: readonly string[]): void {
+    for (const note of lost) this.losses.set(note.replace(/\d+/g, 'N'), (this.losses.get(note.replace(/\d+/g, 'N')) ?? 0) + 1);
+    if (lost.length > 0) this.options.log.info({ item: prepared.item.key, lost }, 'Graph kept the item with these losses');
   }
 
   /**
