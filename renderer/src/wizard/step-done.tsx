@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n-context.js';
 import { useService } from '../service/service-context.js';
 import { formatBytes, formatNumber } from '../state/format.js';
 import { initialWizardState } from '../state/wizard-state.js';
+import { AutocompleteDone } from './autocomplete-done.js';
 import { StepHeading, type StepProps } from './wizard.js';
 
 /** Done: what moved, what was skipped and why, and the report to keep. */
@@ -74,6 +75,9 @@ export function StepDone({ state, update, go }: StepProps) {
             </div>
           </dl>
           {job.pending > 0 ? <Note kind="warn">{t('wizard.done.pending', { count: job.pending })}</Note> : null}
+          {(state.autocompleteJobIds ?? []).map((id) => (
+            <AutocompleteDone key={id} jobId={id} />
+          ))}
           {realIssues.length > 0 ? (
             <>
               <p>{t('wizard.done.issuesExplained')}</p>

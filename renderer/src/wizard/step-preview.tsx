@@ -5,7 +5,7 @@ import { PlanView } from '../components/plan-view.js';
 import { Busy, ErrorNote } from '../components/widgets.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useService } from '../service/service-context.js';
-import { buildJobSpec } from '../state/wizard-state.js';
+import { buildAutocompleteJobSpecs, buildJobSpec } from '../state/wizard-state.js';
 import { StepHeading, type StepProps } from './wizard.js';
 
 /** The preview: what the sources hold and how long it should take; nothing is written yet. */
@@ -46,7 +46,14 @@ export function StepPreview({ state, update, go }: StepProps) {
         if (failure?.code !== 'JOB_NOT_FOUND') throw failure;
         return client.request('job:start', { spec: JSON.parse(specKey) });
       });
-      update((current) => ({ ...current, jobId: answer.jobId, planId: undefined }));
+      update((current) => ({ ...current, jobId: answer.jobId, planId: undefined, autocompleteJobIds: undefined }));
+      // The autocomplete lists go alongside, into the same mailbox; one that cannot start does not stop the mail.
+      const autocompleteJobIds: number[] = [];
+      for (const spec of buildAutocompleteJobSpecs(state)) {
+        const started = await client.request('job:start', { spec }).catch(() => undefined);
+        if (started !== undefined) autocompleteJobIds.push(started.jobId);
+      }
+      update((current) => ({ ...current, autocompleteJobIds }));
       go('progress');
     } catch (failure) {
       setError(failure instanceof Error ? failure : new Error(String(failure)));

@@ -2,6 +2,7 @@ import { Field, Note } from '../components/widgets.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { findProvider, imapProviders } from '../state/providers.js';
 import { sourceProblem, type WizardState } from '../state/wizard-state.js';
+import { AutocompleteLists } from './autocomplete-lists.js';
 import { DiscoveredFiles } from './discovered-files.js';
 import { StepHeading, type StepProps } from './wizard.js';
 
@@ -99,6 +100,8 @@ export function StepSources({ state, update, go }: StepProps) {
           <p className="muted small">{t('wizard.sources.passwordLater')}</p>
         </>
       )}
+
+      <AutocompleteLists source={source} set={set} />
 
       <div className="actions">
         <button type="button" className="secondary" onClick={() => go('target')}>
