@@ -13,7 +13,7 @@ export function graphErrorCode(body: string): { code: string; message: string } 
 
 export const permissionAdvice =
   'Graph refused access to the mailbox (HTTP 403). Delegated sign-in (device code) needs Mail.ReadWrite, Contacts.ReadWrite, Calendars.ReadWrite, Tasks.ReadWrite ' +
-  'and MailboxSettings.Read, and for another person\'s mailbox an Exchange admin must also give the signed-in account FullAccess on it ' +
+  'and MailboxSettings.Read, and for another person\'s mailbox Mail.ReadWrite.Shared, Contacts.ReadWrite.Shared and Calendars.ReadWrite.Shared, and an Exchange admin must also give the signed-in account FullAccess on it ' +
   '(Add-MailboxPermission -Identity <target mailbox> -User <signed-in account> -AccessRights FullAccess; GRAPH:outlook-share-messages-folders) or you sign in as the mailbox owner; app-only (client credentials) needs the application permissions ' +
   'Mail.ReadWrite, Contacts.ReadWrite, Calendars.ReadWrite, Tasks.ReadWrite.All and MailboxSettings.Read with admin consent (limit them to the migrated mailboxes with an application access policy or RBAC for Applications).';
 

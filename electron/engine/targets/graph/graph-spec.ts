@@ -26,7 +26,9 @@ export function graphScopes(endpoint: string): TokenScopes {
   const resource = endpoint.replace(/\/+$/, '');
   return {
     appOnly: [`${resource}/.default`],
-    delegated: ['Mail.ReadWrite', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'Tasks.ReadWrite', 'MailboxSettings.Read'].map((scope) => `${resource}/${scope}`),
+    // The .Shared scopes let a technician's sign-in write into another person's mailbox where they hold FullAccess
+    // (GRAPH:outlook-share-messages-folders, outlook-get-shared-contacts-folders); Mail.ReadWrite alone reaches only their own.
+    delegated: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'Contacts.ReadWrite', 'Contacts.ReadWrite.Shared', 'Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'Tasks.ReadWrite', 'MailboxSettings.Read'].map((scope) => `${resource}/${scope}`),
   };
 }
 
