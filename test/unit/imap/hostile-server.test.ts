@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { CloudwardError } from '../../../electron/contract/index.js';
+import { type Clock, realClock } from '../../../electron/engine/pipeline/pacer.js';
 import { parseImapSpec } from '../../../electron/engine/sources/imap/imap-address.js';
 import { ImapSource } from '../../../electron/engine/sources/imap/imap-source.js';
 import { drain, FakeSourceContext } from '../../support/fake-source-context.js';
@@ -112,12 +113,13 @@ function startServer(misbehave: Misbehaviour): Promise<{ server: Server; port: n
   });
 }
 
-function source(port: number, socketTimeoutMs = 2_000): ImapSource {
+function source(port: number, socketTimeoutMs = 2_000, clock?: Clock): ImapSource {
   return new ImapSource({
     address: parseImapSpec(`imap://alice@127.0.0.1:${port}`),
     allowPlaintext: true,
     login: async () => ({ user: 'alice', pass: 'pw' }),
     tuning: { socketTimeoutMs, reconnectAttempts: 3 },
+    ...(clock ? { clock } : {}),
   });
 }
 
@@ -150,6 +152,26 @@ describe('IMAP source against a misbehaving server', () => {
     expect(run.mails.map((mail) => mail.bytes.toString('latin1'))).toEqual([message.toString('latin1')]);
     expect(run.mails[0]?.item).toMatchObject({ messageId: '<one@example.com>', flags: { seen: true }, key: 'imap:["INBOX"]:7:1' });
     expect(started.connections()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reconnect waits go through the pipeline clock with the run\'s signal, so a cancel ends them', async () => {
+    const started = await startServer((_, verb) => (verb === 'UID FETCH' ? 'bye' : undefined));
+    server = started.server;
+    const waits: { ms: number; signal: AbortSignal | undefined }[] = [];
+    const clock: Clock = { now: () => realClock.now(), sleep: (ms, signal) => (waits.push({ ms, signal }), realClock.sleep(ms, signal)) };
+    const imap = source(started.port, 2_000, clock);
+    await imap.open();
+    const context = new FakeSourceContext();
+    const running = drain(imap, context).then(() => 'finished', () => 'cancelled');
+    for (let tries = 0; waits.length === 0 && tries < 250; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(waits, 'no reconnect wait went through the injected clock').not.toHaveLength(0);
+    const cancelledAt = performance.now();
+    context.controller.abort(new Error('cancel'));
+    expect(await running).toBe('cancelled');
+    expect(performance.now() - cancelledAt).toBeLessThan(1_000);
+    await imap.close();
+    expect(waits[0]?.signal).toBe(context.signal);
+    expect(waits[0]?.ms).toBeGreaterThanOrEqual(250);
   });
 
   it('a short back-off in the middle of a run is waited out and the run goes on', async () => {

@@ -17,7 +17,9 @@ import {
   uidSet,
 } from './item-keys.js';
 import type { ImapLogin } from './login-format.js';
-import { SerialLock, sleep } from './serial-lock.js';
+import { type Clock, realClock } from '../../pipeline/pacer.js';
+import { retryDelay } from '../../pipeline/retry-policy.js';
+import { SerialLock } from '../../pipeline/serial-lock.js';
 
 export interface ImapSourceOptions {
   readonly address: ImapAddress;
@@ -31,6 +33,8 @@ export interface ImapSourceOptions {
   readonly allowPlaintext?: boolean;
   readonly log?: Logger;
   readonly tuning?: Partial<ImapTuning>;
+  /** The pipeline's clock for reconnect waits; a test may inject its own. */
+  readonly clock?: Clock;
 }
 
 export interface ImapTuning {
@@ -476,14 +480,12 @@ export class ImapSource implements Source {
         if (error instanceof UidValidityChanged) throw error;
         const failure = toImapError(error, `${this.label} ${what}`);
         if (!retryableCodes.has(failure.code) || attempt > this.tuning.reconnectAttempts || this.closed) throw failure;
-        let wait = Math.min(250 * 2 ** (attempt - 1), 8_000);
-        if (failure.code === 'THROTTLED') {
-          const asked = failure.retryAfterMs ?? 0;
-          if (asked > this.tuning.maxThrottleWaitMs) throw failure;
-          wait = Math.max(asked, 250);
-        }
+        // The pipeline's one retry policy: exponential with jitter, the server's own hint first.
+        if ((failure.retryAfterMs ?? 0) > this.tuning.maxThrottleWaitMs) throw failure;
+        const policy = { maxAttempts: this.tuning.reconnectAttempts + 1, baseDelayMs: 250, maxDelayMs: 8_000 };
+        const wait = Math.max(retryDelay(policy, attempt + 1, failure), 250);
         this.options.log?.warn({ what, attempt, wait, code: failure.code, err: failure.message }, 'IMAP retry');
-        await sleep(wait, signal);
+        await (this.options.clock ?? realClock).sleep(wait, signal);
         // Next operation reconnects when the old client is no longer usable.
         if (this.client && !this.client.usable) {
           this.client.close();

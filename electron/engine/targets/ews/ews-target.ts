@@ -26,6 +26,7 @@ import { EwsClient } from './soap/client.js';
 import { XmlChunks } from './soap/xml.js';
 import type { EwsTransport } from './transport/transport.js';
 import { checkReadBack, verifyFields } from './verify.js';
+import { SerialLock } from '../../pipeline/serial-lock.js';
 
 export interface EwsConnection {
   auth: EwsAuth;
@@ -47,19 +48,6 @@ export interface EwsTargetOptions {
   retry?: { policy?: RetryPolicy; clock?: Clock; random?: () => number };
 }
 
-/** A simple FIFO lock: folder creation must not race (two CreateFolder calls for one name). */
-class Lock {
-  private tail: Promise<void> = Promise.resolve();
-  run<T>(action: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(action);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-}
-
 const kindsWithoutXml = new Set<ItemKind>(['note', 'journal', 'autocomplete']);
 
 /** Keys per reconcile FindItem (one OR restriction). */
@@ -70,7 +58,8 @@ export class EwsTarget implements Target {
   readonly capabilities: TargetCapabilities;
   private client: EwsClient | undefined;
   private folders: FolderOperations | undefined;
-  private readonly folderLock = new Lock();
+  /** Folder creation must not race (two CreateFolder calls for one name). */
+  private readonly folderLock = new SerialLock();
   /** Source path → what ensureFolder returned, so children find their parent. */
   private readonly resolved = new Map<string, { targetId: string; path: readonly string[] }>();
   /** parent id + lower-case name → the source path that took it (Exchange names ignore case). */
