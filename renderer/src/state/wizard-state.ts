@@ -44,6 +44,8 @@ const wizardStateSchema = z.object({
   jobId: z.number().int().optional(),
   /** The autocomplete jobs started alongside the mail job, one per list. */
   autocompleteJobIds: z.array(z.number().int()).optional(),
+  /** Lists whose job could not start, with the reason, for the done screen to say. */
+  autocompleteProblems: z.array(z.string()).optional(),
 });
 export type WizardState = z.infer<typeof wizardStateSchema>;
 

@@ -78,6 +78,11 @@ export function StepDone({ state, update, go }: StepProps) {
           {(state.autocompleteJobIds ?? []).map((id) => (
             <AutocompleteDone key={id} jobId={id} />
           ))}
+          {(state.autocompleteProblems ?? []).map((problem) => (
+            <Note key={problem} kind="warn">
+              {t('wizard.autocomplete.notStarted', { problem })}
+            </Note>
+          ))}
           {realIssues.length > 0 ? (
             <>
               <p>{t('wizard.done.issuesExplained')}</p>

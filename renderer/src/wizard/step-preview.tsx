@@ -46,14 +46,18 @@ export function StepPreview({ state, update, go }: StepProps) {
         if (failure?.code !== 'JOB_NOT_FOUND') throw failure;
         return client.request('job:start', { spec: JSON.parse(specKey) });
       });
-      update((current) => ({ ...current, jobId: answer.jobId, planId: undefined, autocompleteJobIds: undefined }));
-      // The autocomplete lists go alongside, into the same mailbox; one that cannot start does not stop the mail.
+      update((current) => ({ ...current, jobId: answer.jobId, planId: undefined, autocompleteJobIds: undefined, autocompleteProblems: undefined }));
+      // The autocomplete lists go alongside, into the same mailbox; one that cannot start does not stop the
+      // mail, and the done screen says why it did not come along.
       const autocompleteJobIds: number[] = [];
+      const autocompleteProblems: string[] = [];
       for (const spec of buildAutocompleteJobSpecs(state)) {
-        const started = await client.request('job:start', { spec }).catch(() => undefined);
-        if (started !== undefined) autocompleteJobIds.push(started.jobId);
+        await client.request('job:start', { spec }).then(
+          (started) => autocompleteJobIds.push(started.jobId),
+          (failure: unknown) => autocompleteProblems.push(`${spec.source.slice('nk2:'.length)}: ${failure instanceof Error ? failure.message : String(failure)}`),
+        );
       }
-      update((current) => ({ ...current, autocompleteJobIds }));
+      update((current) => ({ ...current, autocompleteJobIds, autocompleteProblems }));
       go('progress');
     } catch (failure) {
       setError(failure instanceof Error ? failure : new Error(String(failure)));
