@@ -25,6 +25,21 @@ const SCHEMA_FILES = ['xml.xsd', 'soap-envelope-strict.xsd', 'types.xsd', 'messa
 const MAX_BATCH_DOCS = 400;
 const MAX_BATCH_BYTES = 96 * 1024 * 1024;
 const WASM_PAGE = 65536;
+/**
+ * xmllint-wasm's promise settles only on a message or an 'error' from its worker: a worker that exits or wedges
+ * without either (an aborted wasm run) leaves it pending forever, and in strict mode the peer would then never
+ * answer the request. Past this, the batch gets a verdict of failure instead: loud, never a hang.
+ */
+const DEFAULT_DEADLINE_MS = 60_000;
+
+type RunXmllint = typeof validateXML;
+
+export interface SchemaValidatorOptions {
+  /** How long one xmllint run may take before its documents are failed (default 60 s). */
+  readonly deadlineMs?: number;
+  /** The xmllint call (tests put a stuck one here). */
+  readonly run?: RunXmllint;
+}
 
 /**
  * xmllint-wasm compiles the 600 KB EWS schema on every call (~350 ms; the document itself costs ~1 ms) and offers
@@ -42,7 +57,12 @@ export class SchemaValidator {
   private seq = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(schemaDir: string) {
+  private readonly deadlineMs: number;
+  private readonly run: RunXmllint;
+
+  constructor(schemaDir: string, options: SchemaValidatorOptions = {}) {
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.run = options.run ?? validateXML;
     const read = (name: string): XMLFileInfo => ({ fileName: name, contents: readFileSync(path.join(schemaDir, name), 'utf8') });
     this.schema = read('ews-request.xsd');
     this.preload = SCHEMA_FILES.map(read);
@@ -108,17 +128,26 @@ export class SchemaValidator {
     // Schema compile needs ~30 MB; one document in libxml2 costs a few times its size.
     const maxMemoryPages = Math.min(65536, 1024 + Math.ceil((largest * 4) / WASM_PAGE));
     let stderr: string;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const result = await validateXML({
-        xml: batch.map((p) => ({ fileName: p.fileName, contents: p.contents })),
-        schema: this.schema,
-        preload: this.preload,
-        maxMemoryPages,
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`xmllint gave no verdict within ${Math.round(this.deadlineMs / 1000)} s (its worker is stuck or died silently)`)), this.deadlineMs);
       });
+      const result = await Promise.race([
+        this.run({
+          xml: batch.map((p) => ({ fileName: p.fileName, contents: p.contents })),
+          schema: this.schema,
+          preload: this.preload,
+          maxMemoryPages,
+        }),
+        deadline,
+      ]);
       stderr = result.rawOutput;
     } catch (error) {
       // Non-validation exit codes (e.g. a body that is not well-formed XML) still print per-file lines.
       stderr = error instanceof Error ? error.message : String(error);
+    } finally {
+      clearTimeout(timer);
     }
     const ms = performance.now() - started;
     this.stats.batches += 1;
