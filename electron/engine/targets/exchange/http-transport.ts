@@ -4,10 +4,25 @@ import https from 'node:https';
 import { CloudwardError } from '../../../contract/index.js';
 import { networkError } from './network-errors.js';
 
-/** A request body as chunks (strings and buffers) with its length known up front: never one giant string. */
-export interface RequestBody {
-  readonly chunks: readonly (string | Buffer)[];
+/**
+ * A chunk rendered only when it is written: a 30 MB message's base64 exists one piece at a time while
+ * it goes out, never whole (issue 15). `bytes` is the rendered length, known up front for Content-Length.
+ */
+export interface DeferredChunk {
   readonly bytes: number;
+  render(): Buffer;
+}
+
+export type BodyChunk = string | Buffer | DeferredChunk;
+
+/** A request body as chunks with its length known up front: never one giant string. */
+export interface RequestBody {
+  readonly chunks: readonly BodyChunk[];
+  readonly bytes: number;
+}
+
+export function renderChunk(part: BodyChunk): string | Buffer {
+  return typeof part === 'string' || Buffer.isBuffer(part) ? part : part.render();
 }
 
 export interface HttpRequest {
@@ -126,7 +141,7 @@ export class HttpTransport {
       const write = async () => {
         for (const part of req.body?.chunks ?? []) {
           if (settled) return;
-          if (!request.write(part)) {
+          if (!request.write(renderChunk(part))) {
             await new Promise<void>((done) => {
               request.once('drain', done);
               request.once('close', done);

@@ -3,18 +3,20 @@
  * buffers) rather than one string, so a 100 MB MIME body is never concatenated into a giant
  * string (ews-javascript-api's 4–5× memory peak on large MIME, ews-graph.md §4).
  */
+import type { BodyChunk } from '../../exchange/http-transport.js';
+
 export const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const NS_TYPES = 'http://schemas.microsoft.com/exchange/services/2006/types';
 export const NS_MESSAGES = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 
 /** A request body under construction; `bytes` is kept in step so Content-Length needs no join. */
 export class XmlChunks {
-  readonly chunks: (string | Buffer)[] = [];
+  readonly chunks: BodyChunk[] = [];
   bytes = 0;
 
-  push(part: string | Buffer): this {
+  push(part: BodyChunk): this {
     this.chunks.push(part);
-    this.bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+    this.bytes += typeof part === 'string' ? Buffer.byteLength(part) : Buffer.isBuffer(part) ? part.length : part.bytes;
     return this;
   }
 
@@ -25,7 +27,10 @@ export class XmlChunks {
 
   /** For tests and small requests only. */
   toString(): string {
-    return this.chunks.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
+    return this.chunks.map((part) => {
+      if (typeof part === 'string') return part;
+      return (Buffer.isBuffer(part) ? part : part.render()).toString('utf8');
+    }).join('');
   }
 }
 
@@ -51,12 +56,17 @@ export function el(name: string, value: string | number | boolean | undefined): 
   return `<${name}>${escapeText(String(value))}</${name}>`;
 }
 
-/** Base64 of `bytes` in pieces, each a multiple of 3 input bytes so the pieces concatenate cleanly. */
-export function pushBase64(target: XmlChunks, bytes: Uint8Array, pieceBytes = 3 * 256 * 1024): void {
+/**
+ * Base64 of `bytes` in pieces, each a multiple of 3 input bytes so the pieces concatenate cleanly. Each piece
+ * is encoded only when the transport writes it, so the whole base64 copy (4/3 of the MIME) never exists at once.
+ */
+export function pushBase64(target: XmlChunks, bytes: Uint8Array, pieceBytes = 3 * 16 * 1024): void {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let offset = 0; offset < view.length; offset += pieceBytes) {
-    // Buffers (outside the V8 heap) rather than 1 MB strings, which linger in large-object space until a major GC.
-    target.push(Buffer.from(view.subarray(offset, offset + pieceBytes).toString('base64'), 'latin1'));
+    const piece = view.subarray(offset, offset + pieceBytes);
+    // 64 KB of base64 per piece: its transient string stays below V8's large-object size (128 KB), so a scavenge
+    // frees it at once; 1 MB strings lingered in large-object space until a major GC (+40 MB on a 30 MB message).
+    target.push({ bytes: base64Length(piece.length), render: () => Buffer.from(piece.toString('base64'), 'latin1') });
   }
 }
 
