@@ -145,6 +145,7 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
 
     await expect.poll(() => heading(page).textContent()).toBe('Here is what will move');
     await expect.poll(() => page.getByTestId('plan-items').textContent(), { timeout: 30_000 }).toBe(String(expectedMail));
+    expect(await page.getByText(`Also coming along: your autocomplete list ${nk2}, into the same mailbox.`).count()).toBe(1);
     await checkpoint(page, 'wizard-en-5-preview');
     await page.getByRole('button', { name: 'Start moving' }).click();
 

@@ -179,6 +179,7 @@ export const en = {
   'wizard.autocomplete.done': 'Autocomplete addresses now in your new mailbox: {count}.',
   'wizard.autocomplete.missed': 'Not brought along: {count}; the report says why.',
   'wizard.autocomplete.notStarted': 'Your autocomplete list could not come along: {problem}',
+  'wizard.autocomplete.alsoComing': 'Also coming along: your autocomplete list {file}, into the same mailbox.',
 
   'wizard.preflight.title': 'Quick checks',
   'wizard.preflight.lead': 'Before anything moves, Cloudward can check that both mailboxes can be reached and that your domain is ready.',

@@ -181,6 +181,7 @@ export const fr: Dictionary = {
   'wizard.autocomplete.done': 'Adresses de saisie semi-automatique dans votre nouvelle boîte aux lettres : {count}.',
   'wizard.autocomplete.missed': 'Non transférées : {count} ; le rapport dit pourquoi.',
   'wizard.autocomplete.notStarted': 'Votre liste de saisie semi-automatique n’a pas pu suivre : {problem}',
+  'wizard.autocomplete.alsoComing': 'Suit aussi : votre liste de saisie semi-automatique {file}, dans la même boîte aux lettres.',
 
   'wizard.preflight.title': 'Vérifications rapides',
   'wizard.preflight.lead': 'Avant de déplacer quoi que ce soit, Cloudward peut vérifier que les deux boîtes sont joignables et que votre domaine est prêt.',

@@ -181,6 +181,7 @@ export const nl: Dictionary = {
   'wizard.autocomplete.done': 'Adressen voor automatisch aanvullen in uw nieuwe mailbox: {count}.',
   'wizard.autocomplete.missed': 'Niet meegekomen: {count}; het rapport zegt waarom.',
   'wizard.autocomplete.notStarted': 'Uw lijst voor automatisch aanvullen kon niet mee: {problem}',
+  'wizard.autocomplete.alsoComing': 'Gaat ook mee: uw lijst voor automatisch aanvullen {file}, naar dezelfde mailbox.',
 
   'wizard.preflight.title': 'Snelle controles',
   'wizard.preflight.lead': 'Voor er iets verhuist, kan Cloudward nagaan of beide mailboxen bereikbaar zijn en of uw domein klaar is.',

@@ -5,7 +5,7 @@ import { PlanView } from '../components/plan-view.js';
 import { Busy, ErrorNote } from '../components/widgets.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useService } from '../service/service-context.js';
-import { buildAutocompleteJobSpecs, buildJobSpec } from '../state/wizard-state.js';
+import { autocompleteFiles, buildAutocompleteJobSpecs, buildJobSpec } from '../state/wizard-state.js';
 import { StepHeading, type StepProps } from './wizard.js';
 
 /** The preview: what the sources hold and how long it should take; nothing is written yet. */
@@ -73,6 +73,11 @@ export function StepPreview({ state, update, go }: StepProps) {
       <p className="lead">{t('wizard.preview.lead')}</p>
       {busy === 'planning' ? <Busy label={t('wizard.preview.reading')} /> : null}
       {plan !== undefined && busy !== 'planning' ? <PlanView plan={plan} /> : null}
+      {autocompleteFiles(state.source).map((file) => (
+        <p key={file} className="muted small">
+          {t('wizard.autocomplete.alsoComing', { file })}
+        </p>
+      ))}
       {error !== undefined ? <ErrorNote error={error} title={t('wizard.preview.failed')} /> : null}
       <div className="actions">
         <button type="button" className="secondary" onClick={() => go('sources')}>
