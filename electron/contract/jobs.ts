@@ -92,6 +92,8 @@ export const jobSummarySchema = countsSchema.extend({
   lastOutcome: z.enum(jobOutcomes).optional(),
   lastRunAt: z.string().optional(),
   duplicates: z.number().int(),
+  /** Skipped on purpose as not user data (a PST's hidden system folders): like duplicates, not an issue. */
+  leftOut: z.number().int(),
   mailboxes: z.number().int(),
   /** The spec was stored with the job, so it can be resumed without asking again. */
   resumable: z.boolean(),

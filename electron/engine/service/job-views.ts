@@ -42,6 +42,7 @@ export function jobSummary(ledger: Ledger, job: JobRow, live: LiveState): JobSum
     createdAt: iso(job.created_at),
     state,
     duplicates: counts.duplicates,
+    leftOut: counts.leftOut,
     mailboxes: ledger.mailboxes(job.id).length,
     resumable: job.spec !== null,
     done: counts.done,

@@ -41,9 +41,11 @@ export function StepDone({ state, update, go }: StepProps) {
 
   const job = view?.job;
   // A duplicate (the same message twice in the source, or already in the mailbox) is not something that
-  // failed to come along: it is there once, as it should be.
-  const clean = job !== undefined && job.skipped - job.duplicates <= 0 && job.failed === 0 && job.pending === 0;
-  const realIssues = issues?.items.filter((item) => item.code !== 'DUPLICATE') ?? [];
+  // failed to come along: it is there once, as it should be. Nor is what Outlook never showed the user
+  // (a PST's hidden system folders, NOT_USER_DATA): the report lists it, the summary does not alarm.
+  const expected = job === undefined ? 0 : job.duplicates + job.leftOut;
+  const clean = job !== undefined && job.skipped - expected <= 0 && job.failed === 0 && job.pending === 0;
+  const realIssues = issues?.items.filter((item) => item.code !== 'DUPLICATE' && item.code !== 'NOT_USER_DATA') ?? [];
   const duplicatesShown = (issues?.items.length ?? 0) - realIssues.length;
   return (
     <>
@@ -63,7 +65,7 @@ export function StepDone({ state, update, go }: StepProps) {
             </div>
             <div>
               <dt>{t('common.skipped')}</dt>
-              <dd data-testid="skipped-count">{formatNumber(Math.max(0, job.skipped - job.duplicates), locale)}</dd>
+              <dd data-testid="skipped-count">{formatNumber(Math.max(0, job.skipped - expected), locale)}</dd>
             </div>
             <div>
               <dt>{t('common.failed')}</dt>
