@@ -7,6 +7,7 @@ import {
   type ServiceHandlers,
 } from '../contract/index.js';
 import { lazyHandlers } from './lazy-handlers.js';
+import { defaultClientId } from './sign-in-config.js';
 import { createDispatcher, createJobService, type Dispatcher, type JobService, type JobServiceOptions, type ServiceListener, type SubscribeOptions } from '../engine/service/index.js';
 
 export type ServiceHostOptions = JobServiceOptions;
@@ -28,7 +29,7 @@ export interface ServiceHost {
  * (utility-entry.ts) and the browser-mode host (ui-host.ts) all serve.
  */
 export function createServiceHost(options: ServiceHostOptions): ServiceHost {
-  const jobs = createJobService(options);
+  const jobs = createJobService({ ...options, defaultClientId: options.defaultClientId ?? defaultClientId(options.environment) });
   const handlers: ServiceHandlers = {
     ...jobs.handlers,
     // Rooms: ONE spread line each, replacing that room's `unserved(...)` line, e.g.

@@ -143,7 +143,14 @@ const nothing = z.object({}).strict();
 export const jobCommands = {
   'app:info': {
     request: nothing,
-    response: z.object({ version: z.string(), platform: z.string(), ledger: z.string(), host: z.enum(['electron', 'browser', 'cli']) }),
+    response: z.object({
+      version: z.string(),
+      platform: z.string(),
+      ledger: z.string(),
+      host: z.enum(['electron', 'browser', 'cli']),
+      /** Whether device-code sign-in has a default app registration; false: the wizard asks for an Application (client) ID. Absent from older hosts. */
+      signInConfigured: z.boolean().optional(),
+    }),
   },
   'jobs:list': { request: nothing, response: z.object({ jobs: z.array(jobSummarySchema) }) },
   /** Reads the sources (folder counts, sizes) and returns a preview; nothing is written to any target. */

@@ -22,10 +22,17 @@ export interface BuiltJob {
   readonly discard?: () => void;
 }
 
-/** The spec's options as spec handlers read them (--target-mailbox → targetMailbox, ...). */
-export function specOptions(spec: ParsedJobSpec): SpecOptions {
+/**
+ * The spec's options as spec handlers read them (--target-mailbox → targetMailbox, ...). A device-code
+ * sign-in without its own clientId gets the app's configured one, so the wizard (which has no
+ * --client-id) is not a dead end; client-credentials never does: its secret belongs to the tenant's own app.
+ */
+export function specOptions(spec: ParsedJobSpec, defaultClientId?: string): SpecOptions {
   const options: SpecOptions = {};
   for (const [key, value] of Object.entries(spec.options)) options[key] = value;
+  const deviceCode = typeof options.targetAuth === 'string' && options.targetAuth.toLowerCase() === 'device-code';
+  const ownClientId = typeof options.clientId === 'string' && options.clientId.trim() !== '';
+  if (deviceCode && !ownClientId && defaultClientId !== undefined && defaultClientId !== '') options.clientId = defaultClientId;
   return options;
 }
 

@@ -46,6 +46,8 @@ export interface JobServiceOptions {
   summaryMs?: number;
   /** Minimum time between progress events. Default 100 ms. */
   progressIntervalMs?: number;
+  /** The app registration for device-code sign-in when a job names none (the CLI's sign-in-config.ts finds it). */
+  defaultClientId?: string;
 }
 
 export interface JobService {
@@ -107,7 +109,7 @@ export function createJobService(options: JobServiceOptions): JobService {
   const contextFor = (spec: ParsedJobSpec, scope: JobScope): SpecContext => ({
     secrets: new LayeredSecrets({ keychain: options.keychain, environment: options.environment, prompter, scope: () => scope }),
     log,
-    options: specOptions(spec),
+    options: specOptions(spec, options.defaultClientId),
     prompter,
   });
   const sweepPlans = (): void => {
@@ -199,7 +201,13 @@ export function createJobService(options: JobServiceOptions): JobService {
   };
 
   const handlers: JobHandlers = {
-    'app:info': async () => ({ version: options.version, platform: process.platform, ledger: options.ledgerFile, host: options.host }),
+    'app:info': async () => ({
+      version: options.version,
+      platform: process.platform,
+      ledger: options.ledgerFile,
+      host: options.host,
+      signInConfigured: options.defaultClientId !== undefined && options.defaultClientId !== '',
+    }),
 
     'jobs:list': async () => {
       const opened = readLedger();
