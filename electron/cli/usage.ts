@@ -8,7 +8,7 @@ export const usage = `Cloudward: move POP-era Outlook data and IMAP mailboxes in
   cloudward migrate --source SPEC --target SPEC [--ledger FILE] [--json] [--batch users.csv] [--parallel N]
                   [--source-ca FILE] [--admin-user NAME --login-format dovecot|sasl|exchange|mirapoint]
                   [--target-mailbox ADDRESS] [--target-auth token|basic|ntlm|device-code|client-credentials]
-                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--max-item-mb N] [--ews-budget-mb N] [--remove-passwords] [--log FILE]
+                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--graph-autocomplete-beta] [--max-item-mb N] [--ews-budget-mb N] [--remove-passwords] [--log FILE]
                   [--profile]
   cloudward status [--ledger FILE] [--json]
   cloudward report [--ledger FILE] --format html|csv|json [--out FILE]

@@ -18,7 +18,7 @@ export const migrateUsage =
   'cloudward migrate --source SPEC --target SPEC [--ledger FILE] [--json] [--batch users.csv] [--parallel N]\n' +
   '                  [--source-ca FILE] [--admin-user NAME --login-format dovecot|sasl|exchange|mirapoint]\n' +
   '                  [--target-mailbox ADDRESS] [--target-auth token|basic|ntlm|device-code|client-credentials]\n' +
-  '                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--max-item-mb N] [--ews-budget-mb N] [--remove-passwords] [--log FILE]\n' +
+  '                  [--tenant ID] [--client-id ID] [--graph-endpoint URL] [--graph-autocomplete-beta] [--max-item-mb N] [--ews-budget-mb N] [--remove-passwords] [--log FILE]\n' +
   '                  [--profile]';
 
 const options = {
@@ -36,6 +36,7 @@ const options = {
   tenant: { type: 'string' },
   'client-id': { type: 'string' },
   'graph-endpoint': { type: 'string' },
+  'graph-autocomplete-beta': { type: 'boolean' },
   'max-item-mb': { type: 'string' },
   'ews-budget-mb': { type: 'string' },
   'remove-passwords': { type: 'boolean' },
@@ -58,7 +59,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   const targetSpec = requireOption(values.target, '--target');
   const parallel = positiveInteger(values.parallel, '--parallel', 4);
   if (values.profile === true) enablePhaseProfile();
-  const specOptions: Record<string, string | number> = {};
+  const specOptions: Record<string, string | number | boolean> = {};
   const copy = (from: keyof typeof values, to: string): void => {
     const value = values[from];
     if (typeof value === 'string') specOptions[to] = value;
@@ -71,6 +72,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   copy('tenant', 'tenant');
   copy('client-id', 'clientId');
   copy('graph-endpoint', 'graphEndpoint');
+  if (values['graph-autocomplete-beta'] === true) specOptions['graphAutocompleteBeta'] = true;
   if (values['max-item-mb'] !== undefined) specOptions['maxItemMb'] = positiveInteger(values['max-item-mb'], '--max-item-mb', 35);
   // EWS: a safety byte budget per mailbox and 5 minutes (EWS throttling itself is time- and concurrency-based; the server's back-off drives the rest).
   if (values['ews-budget-mb'] !== undefined) specOptions['ewsBudgetMb'] = positiveInteger(values['ews-budget-mb'], '--ews-budget-mb', 150);

@@ -7,6 +7,7 @@ import { GraphMailbox, type StoredMessage } from './mailbox-store.js';
 import { graphError, route, type RouteAnswer, type RouteContext } from './routes.js';
 import { createImportApi, type ImportApi } from './import-api.js';
 import { MailboxAccess } from './mailbox-access.js';
+import { UserConfigurationStore } from './user-configurations.js';
 
 /**
  * Loopback Microsoft Graph v1.0 for tests: checks every request body against Microsoft's CSDL
@@ -21,6 +22,8 @@ export interface GraphPeerOptions {
   readonly simulate?: GraphSimulation;
   /** PRNG seed for random failures (deterministic runs). */
   readonly seed?: number;
+  /** Serve the beta user configuration API (user-configurations.ts); any other beta call stays a `not-v1` violation. */
+  readonly userConfigurationsBeta?: boolean;
 }
 
 export interface GraphSimulation {
@@ -58,6 +61,8 @@ export interface GraphPeer {
   readonly schemaErrors: { path: string; problems: string[] }[];
   readonly violations: GraphViolation[];
   readonly stats: { requests: number; byStatus: Record<number, number>; throttled: number; batchRequests: number; maxConcurrentSeen: Record<string, number>; uploadedBytes: Record<string, number> };
+  /** Beta user configurations per mailbox (served with `userConfigurationsBeta`): user-configurations.ts. */
+  readonly userConfigurations: UserConfigurationStore;
   /** The mailbox import API (createImportSession, importItem): import-api.ts. */
   readonly importApi: ImportApi;
   readonly log: { method: string; path: string; status: number; mailbox?: string; bytes: number; at: number; inBatch: boolean }[];
@@ -115,6 +120,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
   const sessions = new Map<string, UploadSession>();
   const sockets = new Set<Socket>();
   const access = new MailboxAccess();
+  const userConfigurations = new UserConfigurationStore();
   let postCount = 0;
   let origin = '';
 
@@ -331,6 +337,33 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     }
   }
 
+  /** /beta/users/{id}/mailFolders/{id}/userConfigurations[/{key}]; undefined for any other beta path. */
+  function answerBeta(method: string, url: URL, headers: http.IncomingHttpHeaders, raw: Buffer): RouteAnswer | undefined {
+    const segments = url.pathname.split('/').slice(3).map((segment) => decodeURIComponent(segment));
+    const user = decodeURIComponent(url.pathname.split('/')[3] ?? '');
+    const rest = segments.slice(1);
+    if (rest[0] !== 'mailFolders' || rest[2] !== 'userConfigurations') return undefined;
+    const auth = authenticate(headers.authorization);
+    if ('status' in auth) return auth;
+    const address = user.includes('@') ? user : byId(user)?.address;
+    if (!address) return graphError(404, 'ErrorInvalidUser', `The requested user '${user}' is invalid.`);
+    const denied = access.check(auth, address);
+    if (denied) return denied;
+    let body: unknown;
+    if (raw.length > 0) {
+      if (!String(headers['content-type'] ?? '').startsWith('application/json')) return graphError(415, 'UnsupportedMediaType', 'Content-Type must be application/json.');
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        schemaErrors.push({ path: `${method} ${url.pathname}`, problems: ['body is not JSON'] });
+        return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+      }
+    }
+    const answer = userConfigurations.answer(address.toLowerCase(), method, rest, body, schemaErrors);
+    if (answer) log.push({ method, path: url.pathname, status: answer.status, mailbox: address.toLowerCase(), bytes: raw.length, at: Date.now(), inBatch: false });
+    return answer;
+  }
+
   async function answerCounted(request: http.IncomingMessage, response: http.ServerResponse, raw: Buffer, size: number, url: URL, concurrency: number): Promise<void> {
     const method = request.method ?? 'GET';
     stats.requests += 1;
@@ -350,6 +383,10 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     if (url.pathname.startsWith('/upload/')) {
       if (method !== 'PUT') return send(graphError(405, 'MethodNotAllowed', 'PUT byte ranges to an upload URL'));
       return send(uploadPut(url.pathname.slice('/upload/'.length), request.headers, raw));
+    }
+    if (options.userConfigurationsBeta && url.pathname.startsWith('/beta/users/')) {
+      const beta = answerBeta(method, url, request.headers, raw);
+      if (beta) return send(beta);
     }
     if (!url.pathname.startsWith('/v1.0/')) {
       violations.push({ kind: 'not-v1', detail: `${method} ${url.pathname}: Cloudward must call v1.0 (beta is not supported for production)` });
@@ -404,6 +441,7 @@ export async function startGraphPeer(options: GraphPeerOptions = {}): Promise<Gr
     violations,
     stats,
     log,
+    userConfigurations,
     importApi,
     mailbox: mailboxFor,
     mailboxes: () => [...boxes.values()],

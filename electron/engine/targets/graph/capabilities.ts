@@ -18,7 +18,8 @@ export function pacedWindow(serverWindowMs: number): number {
   return Math.round(serverWindowMs * 1.01 + 250);
 }
 
-export const graphKinds: readonly ItemKind[] = ['mail', 'contact', 'event', 'task'];
+/** Autocomplete is taken always: the target merges it (beta switch on) or skips it naming the switch. */
+export const graphKinds: readonly ItemKind[] = ['mail', 'contact', 'event', 'task', 'autocomplete'];
 
 export interface GraphBudget {
   serverBytesPerWindow?: number;

@@ -18,6 +18,9 @@ export interface GraphClientOptions {
   requestWindowMs: number;
 }
 
+/** v1.0 for everything; beta only for what has no v1.0 API yet and the user switched on (user configurations). */
+export type GraphVersion = 'v1.0' | 'beta';
+
 export interface BatchRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Relative to /v1.0, starting with '/'. */
@@ -95,7 +98,7 @@ export class GraphClient {
     for (let i = 0; i < count; i += 1) this.sent.push(now);
   }
 
-  private async send(method: string, path: string, body: unknown, signal: AbortSignal, count: number): Promise<HttpAnswer> {
+  private async send(method: string, path: string, body: unknown, signal: AbortSignal, count: number, version: GraphVersion = 'v1.0'): Promise<HttpAnswer> {
     // Slot first, then the window: a request is counted when it really goes out.
     const release = await this.slots.take();
     try {
@@ -104,7 +107,7 @@ export class GraphClient {
         const token = await this.options.tokens.getToken(signal);
         const answer = await this.options.transport.request({
           method: method as 'GET',
-          url: `${this.options.endpoint}/v1.0${path}`,
+          url: `${this.options.endpoint}/${version}${path}`,
           headers: {
             Authorization: `Bearer ${token}`,
             Accept: 'application/json',
@@ -129,8 +132,8 @@ export class GraphClient {
   }
 
   /** One request; JSON in, JSON out; throws on any HTTP error. */
-  async request<T = Record<string, unknown>>(method: BatchRequest['method'], path: string, body: unknown, signal: AbortSignal, what = 'the request'): Promise<T> {
-    const answer = await this.send(method, path, body, signal, 1);
+  async request<T = Record<string, unknown>>(method: BatchRequest['method'], path: string, body: unknown, signal: AbortSignal, what = 'the request', version: GraphVersion = 'v1.0'): Promise<T> {
+    const answer = await this.send(method, path, body, signal, 1, version);
     if (answer.status >= 400) {
       const error = errorForStatus(answer.status, answer.headers, answer.body, what);
       if (answer.status === 401) throw new CloudwardError('TOKEN_EXPIRED', `${error.message}; the token was renewed once and refused again`, { retryable: false });

@@ -15,20 +15,20 @@ type AuthKind = (typeof authKinds)[number];
 
 const usage =
   'graph: --target-mailbox user@domain [--graph-endpoint https://graph.microsoft.com] [--target-auth token|device-code|client-credentials] ' +
-  '[--tenant ID --client-id ID] [--max-item-mb 35]  (graph:URL = graph: with --graph-endpoint URL; token: CLOUDWARD_TARGET_TOKEN; client secret: CLOUDWARD_TARGET_CLIENT_SECRET)';
+  '[--tenant ID --client-id ID] [--max-item-mb 35] [--graph-autocomplete-beta]  (graph:URL = graph: with --graph-endpoint URL; token: CLOUDWARD_TARGET_TOKEN; client secret: CLOUDWARD_TARGET_CLIENT_SECRET)';
 
 /**
  * Graph permissions (GRAPH:permissions-reference). Delegated (device code: the person signing in,
  * FullAccess for someone else's mailbox) and application (client credentials: admin consent,
  * best limited to the migrated mailboxes by RBAC for Applications).
  */
-export function graphScopes(endpoint: string): TokenScopes {
+export function graphScopes(endpoint: string, autocompleteBeta = false): TokenScopes {
   const resource = endpoint.replace(/\/+$/, '');
   return {
     appOnly: [`${resource}/.default`],
     // The .Shared scopes let a technician's sign-in write into another person's mailbox where they hold FullAccess
     // (GRAPH:outlook-share-messages-folders, outlook-get-shared-contacts-folders); Mail.ReadWrite alone reaches only their own.
-    delegated: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'Contacts.ReadWrite', 'Contacts.ReadWrite.Shared', 'Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'Tasks.ReadWrite', 'MailboxSettings.Read'].map((scope) => `${resource}/${scope}`),
+    delegated: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'Contacts.ReadWrite', 'Contacts.ReadWrite.Shared', 'Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'Tasks.ReadWrite', 'MailboxSettings.Read', ...(autocompleteBeta ? ['MailboxConfigItem.ReadWrite'] : [])].map((scope) => `${resource}/${scope}`),
   };
 }
 
@@ -89,7 +89,8 @@ async function connect(endpoint: URL, mailbox: string, kind: AuthKind, context: 
     clientId,
     tenant,
     secrets,
-    scopes: graphScopes(base),
+    // MailboxConfigItem.ReadWrite (GRAPH:api/userconfiguration-update) only when the beta switch asks for it.
+    scopes: graphScopes(base, options.graphAutocompleteBeta === true),
     mailbox,
     prompter: context.prompter,
     ...(clientSecret ? { clientSecret } : {}),
@@ -132,6 +133,7 @@ export const graphTargetSpec: TargetSpecHandler = {
       ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
       budget,
       requestSlots: slots,
+      autocompleteBeta: context.options.graphAutocompleteBeta === true,
     });
   },
 };

@@ -8,6 +8,7 @@ import { withRetry } from '../exchange/retry.js';
 import { graphSourceKeyFilter, graphSourceKeyPropertyId, sourceKeyHash } from '../exchange/source-key.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import { graphCapabilities, MB, type GraphBudget } from './capabilities.js';
+import { autocompleteSwitchReason, GraphAutocompleteList } from './graph-autocomplete.js';
 import { GraphClient, JsonText, type BatchRequest } from './graph-client.js';
 import { errorForStatus } from './graph-errors.js';
 import { decodeFolder, GraphFolders, treeForKind, type FolderRef } from './graph-folders.js';
@@ -38,6 +39,8 @@ export interface GraphTargetOptions {
   batchSmallCreates?: boolean;
   /** Retries of the target's own small requests (folders, reconcile, verify, attachments). */
   retry?: RetryPolicy;
+  /** Write autocomplete items through Graph's beta user configuration API (--graph-autocomplete-beta). */
+  autocompleteBeta?: boolean;
 }
 
 /** Item bytes one mailbox maps and sends at once. */
@@ -77,6 +80,8 @@ export class GraphTarget implements Target {
   /** Fidelity notes → how many items had them (one mailbox note each in the report). */
   private readonly losses = new Map<string, number>();
   private transport: HttpTransport | undefined;
+  /** The mailbox's autocomplete list, once an autocomplete item arrives with the beta switch on. */
+  private autocomplete: GraphAutocompleteList | undefined;
 
   constructor(private readonly options: GraphTargetOptions) {
     this.label = `graph:${options.mailbox}@${new URL(options.endpoint).host}`;
@@ -143,6 +148,7 @@ export class GraphTarget implements Target {
   async write(batch: readonly PreparedItem[], signal: AbortSignal): Promise<ItemOutcome[]> {
     this.ready();
     const outcomes: (ItemOutcome | undefined)[] = batch.map(() => undefined);
+    await this.writeAutocomplete(batch, outcomes, signal);
     await this.settleUncertain(batch, outcomes);
     if (this.options.batchSmallCreates !== false) await this.writeBatched(batch, outcomes, signal);
     // Items go out side by side (the client keeps at most four requests in flight for the mailbox), but
@@ -175,6 +181,21 @@ export class GraphTarget implements Target {
     };
     await Promise.all(Array.from({ length: Math.min(batch.length, this.options.requestSlots ?? 4) }, worker));
     return outcomes.map((outcome) => outcome ?? { ok: false, error: { code: 'INTERNAL', message: 'item was not sent', retryable: false } });
+  }
+
+  /** Autocomplete items are merged into the mailbox's one list (beta switch on) or skipped with the switch named. */
+  private async writeAutocomplete(batch: readonly PreparedItem[], outcomes: (ItemOutcome | undefined)[], signal: AbortSignal): Promise<void> {
+    const entries = batch.flatMap((prepared, index) => (prepared.item.kind === 'autocomplete' ? [{ index, key: prepared.item.key, entry: prepared.item.entry }] : []));
+    if (entries.length === 0) return;
+    if (!this.options.autocompleteBeta) {
+      for (const { index, key } of entries) outcomes[index] = { ok: false, error: { code: 'ITEM_UNSUPPORTED', message: autocompleteSwitchReason, retryable: false, item: key } };
+      return;
+    }
+    this.autocomplete ??= new GraphAutocompleteList(() => this.ready().client, this.userPath, (action, s) => this.retrying(action, s));
+    const results = await this.autocomplete.add(entries, signal);
+    entries.forEach(({ index }, position) => {
+      outcomes[index] = results[position];
+    });
   }
 
   private async writeOne(prepared: PreparedItem, signal: AbortSignal): Promise<Written> {
@@ -470,6 +491,8 @@ export class GraphTarget implements Target {
   }
 
   async verify(prepared: PreparedItem, targetId: string): Promise<void> {
+    // The autocomplete list is read back once per mailbox, in finishMailbox().
+    if (prepared.item.kind === 'autocomplete') return;
     const { client } = this.ready();
     const target = await this.collection(prepared);
     if (prepared.item.kind === 'mail') {
@@ -482,8 +505,9 @@ export class GraphTarget implements Target {
     checkTyped(prepared, read);
   }
 
-  async finishMailbox(): Promise<{ notes: string[] }> {
+  async finishMailbox(signal: AbortSignal = this.closer.signal): Promise<{ notes: string[] }> {
     const notes = [...this.losses.entries()].map(([note, count]) => `Graph: ${count} item(s) lost ${note}`);
+    if (this.autocomplete) notes.push(...(await this.autocomplete.finish(signal)).notes);
     return { notes };
   }
 
