@@ -132,6 +132,10 @@ export const en = {
   'wizard.target.problem.mailbox': 'Type your new email address.',
   'wizard.target.problem.ewsUrl': 'Type the server address, starting with https://',
   'wizard.target.problem.folder': 'Type the folder to save to.',
+  'wizard.target.clientIdExplained': 'This copy of Cloudward has no Microsoft sign-in app built in: your IT person types the Application (client) ID of your organisation\'s app registration below.',
+  'wizard.target.clientId': 'Application (client) ID',
+  'wizard.target.clientIdHint': 'From the Azure portal, Microsoft Entra ID, App registrations, for example 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+  'wizard.target.problem.clientId': 'Type the Application (client) ID: 32 letters and digits in groups of 8-4-4-4-12.',
 
   'wizard.sources.title': 'What should come along?',
   'wizard.sources.lead': 'Pick your old Outlook files, or the mail account you used until now.',

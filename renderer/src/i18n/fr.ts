@@ -134,6 +134,10 @@ export const fr: Dictionary = {
   'wizard.target.problem.mailbox': 'Tapez votre nouvelle adresse e-mail.',
   'wizard.target.problem.ewsUrl': 'Tapez l\'adresse du serveur, commençant par https://',
   'wizard.target.problem.folder': 'Tapez le dossier où enregistrer.',
+  'wizard.target.clientIdExplained': 'Cette copie de Cloudward n\'intègre pas d\'application de connexion Microsoft : votre informaticien tape ci-dessous l\'ID d\'application (client) de l\'inscription d\'application de votre organisation.',
+  'wizard.target.clientId': 'ID d\'application (client)',
+  'wizard.target.clientIdHint': 'Dans le portail Azure, Microsoft Entra ID, Inscriptions d\'applications, par exemple 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+  'wizard.target.problem.clientId': 'Tapez l\'ID d\'application (client) : 32 lettres et chiffres en groupes de 8-4-4-4-12.',
 
   'wizard.sources.title': 'Que faut-il emporter ?',
   'wizard.sources.lead': 'Choisissez vos anciens fichiers Outlook, ou le compte de courrier utilisé jusqu\'ici.',

@@ -134,6 +134,10 @@ export const nl: Dictionary = {
   'wizard.target.problem.mailbox': 'Typ uw nieuwe e-mailadres.',
   'wizard.target.problem.ewsUrl': 'Typ het serveradres, beginnend met https://',
   'wizard.target.problem.folder': 'Typ de map waarin bewaard moet worden.',
+  'wizard.target.clientIdExplained': 'Deze versie van Cloudward heeft geen ingebouwde Microsoft-aanmeldapp: uw IT-medewerker typt hieronder de Toepassings-id (client-id) van de app-registratie van uw organisatie.',
+  'wizard.target.clientId': 'Toepassings-id (client-id)',
+  'wizard.target.clientIdHint': 'Uit de Azure-portal, Microsoft Entra ID, App-registraties, bijvoorbeeld 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+  'wizard.target.problem.clientId': 'Typ de Toepassings-id (client-id): 32 letters en cijfers in groepen van 8-4-4-4-12.',
 
   'wizard.sources.title': 'Wat moet er mee?',
   'wizard.sources.lead': 'Kies uw oude Outlook-bestanden, of het mailaccount dat u tot nu toe gebruikte.',

@@ -19,6 +19,8 @@ const wizardStateSchema = z.object({
     ewsUrl: z.string(),
     auth: z.enum(['basic', 'ntlm']),
     folder: z.string(),
+    /** Microsoft 365 only: the technician's Entra app registration, when the build carries no default (app:info signInConfigured). Not a secret. */
+    clientId: z.string().optional(),
   }),
   source: z.object({
     kind: z.enum(['files', 'imap']),
@@ -52,7 +54,7 @@ export type WizardState = z.infer<typeof wizardStateSchema>;
 export const initialWizardState: WizardState = {
   version: 1,
   step: 'welcome',
-  target: { kind: 'm365', mailbox: '', ewsUrl: '', auth: 'basic', folder: '' },
+  target: { kind: 'm365', mailbox: '', ewsUrl: '', auth: 'basic', folder: '', clientId: '' },
   source: {
     kind: 'files',
     files: [],
@@ -110,11 +112,16 @@ export function isEwsUrl(value: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
 }
 
-export type TargetProblem = 'mailbox' | 'ewsUrl' | 'folder' | undefined;
-export function targetProblem(target: WizardState['target']): TargetProblem {
+/** An Entra Application (client) ID: a GUID, as the Azure portal shows it. */
+export const isClientId = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim());
+
+export type TargetProblem = 'mailbox' | 'ewsUrl' | 'folder' | 'clientId' | undefined;
+/** `needsClientId`: the service has no default app registration (app:info signInConfigured false), so one must be typed. */
+export function targetProblem(target: WizardState['target'], needsClientId = false): TargetProblem {
   if (target.kind === 'folder') return target.folder.trim() === '' ? 'folder' : undefined;
   if (!isEmail(target.mailbox)) return 'mailbox';
   if (target.kind === 'exchange' && !isEwsUrl(target.ewsUrl)) return 'ewsUrl';
+  if (target.kind === 'm365' && (needsClientId || (target.clientId ?? '').trim() !== '') && !isClientId(target.clientId ?? '')) return 'clientId';
   return undefined;
 }
 
@@ -136,12 +143,16 @@ export function buildJobSpec(state: WizardState): JobSpec {
   const options: Record<string, string> = {};
   let target: string;
   switch (state.target.kind) {
-    case 'm365':
+    case 'm365': {
       // Exchange Online blocks EWS by default since 2026-10-01 (retired 2027-04-01): Graph is the way in.
       target = exchangeOnlineGraph;
       options.targetMailbox = state.target.mailbox.trim();
       options.targetAuth = 'device-code';
+      // Only when typed: otherwise the service fills in the app's own registration.
+      const clientId = (state.target.clientId ?? '').trim();
+      if (clientId !== '') options.clientId = clientId;
       break;
+    }
     case 'exchange':
       target = `ews:${state.target.ewsUrl.trim()}`;
       options.targetMailbox = state.target.mailbox.trim();

@@ -1,5 +1,6 @@
 import { Field, Note } from '../components/widgets.js';
 import { useI18n } from '../i18n/i18n-context.js';
+import { useService } from '../service/service-context.js';
 import { targetProblem, type WizardState } from '../state/wizard-state.js';
 import { StepHeading, type StepProps } from './wizard.js';
 
@@ -10,8 +11,10 @@ const kinds: TargetKind[] = ['m365', 'exchange', 'folder'];
 export function StepTarget({ state, update, go }: StepProps) {
   const { t } = useI18n();
   const target = state.target;
+  // Unknown (an older host) shows the field without requiring it; false requires it: otherwise sign-in is a dead end.
+  const signInConfigured = useService().info?.signInConfigured;
   const set = (change: Partial<WizardState['target']>) => update((current) => ({ ...current, target: { ...current.target, ...change } }));
-  const problem = targetProblem(target);
+  const problem = targetProblem(target, signInConfigured === false);
 
   return (
     <>
@@ -58,6 +61,24 @@ export function StepTarget({ state, update, go }: StepProps) {
         <Field label={t('wizard.target.folder')} hint={t('wizard.target.folderHint')}>
           {(id, hint) => <input id={id} aria-describedby={hint} value={target.folder} onChange={(event) => set({ folder: event.target.value })} />}
         </Field>
+      ) : null}
+      {target.kind === 'm365' && signInConfigured !== true ? (
+        <>
+          <Note>{t('wizard.target.clientIdExplained')}</Note>
+          <Field label={t('wizard.target.clientId')} hint={t('wizard.target.clientIdHint')}>
+            {(id, hint) => (
+              <input
+                id={id}
+                aria-describedby={hint}
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="00000000-0000-0000-0000-000000000000"
+                value={target.clientId ?? ''}
+                onChange={(event) => set({ clientId: event.target.value })}
+              />
+            )}
+          </Field>
+        </>
       ) : null}
       {target.kind === 'm365' ? <Note>{t('wizard.target.deviceCodeExplained')}</Note> : null}
       {target.kind === 'exchange' ? <Note>{t('wizard.target.passwordExplained')}</Note> : null}
