@@ -182,6 +182,8 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
       await page.getByRole('button', { name: texts.start }).click();
       await expect.poll(() => heading(page).textContent()).toBe(texts.target);
       await page.locator('input[type=email]').fill('an@voorbeeld.be');
+      // Issue 11: this repository builds in no sign-in app (package.json cloudward.clientId is empty), so the technician types one.
+      await page.locator('input[placeholder="00000000-0000-0000-0000-000000000000"]').fill('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
       await checkpoint(page, `wizard-${code}-2-target`);
       await page.getByRole('button', { name: texts.next, exact: true }).click();
       await expect.poll(() => heading(page).textContent()).toBe(texts.sources);
