@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
     host = await startUiHost({
       port: 0,
       ledgerFile,
-      environment: { ...process.env, CLOUDWARD_HOME: join(work, 'home') },
+      environment: { ...process.env, CLOUDWARD_HOME: join(work, 'home'), CLOUDWARD_CLIENT_ID: '' },
       host: 'browser',
       version: '0.0.0-e2e',
       keychain,
