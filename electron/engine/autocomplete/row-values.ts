@@ -56,7 +56,9 @@ export function fixedHeader(value: number): Uint8Array {
 }
 
 export function withLong(property: AutocompleteProperty, value: number): AutocompleteProperty {
-  const header = property.header.slice();
-  new DataView(header.buffer).setInt32(4, value, true);
+  // A fresh Uint8Array, never Buffer.slice(): a Buffer's slice shares (pooled) memory, so writing
+  // through its .buffer at offset 4 would land elsewhere and the weight would silently not change.
+  const header = new Uint8Array(property.header);
+  new DataView(header.buffer, header.byteOffset, header.byteLength).setInt32(4, value, true);
   return { tag: property.tag, header };
 }
