@@ -29,14 +29,15 @@ export interface ServiceHost {
  * (utility-entry.ts) and the browser-mode host (ui-host.ts) all serve.
  */
 export function createServiceHost(options: ServiceHostOptions): ServiceHost {
-  const jobs = createJobService({ ...options, defaultClientId: options.defaultClientId ?? defaultClientId(options.environment) });
+  const clientId = options.defaultClientId ?? defaultClientId(options.environment);
+  const jobs = createJobService({ ...options, defaultClientId: clientId });
   const handlers: ServiceHandlers = {
     ...jobs.handlers,
     // Rooms: ONE spread line each, replacing that room's `unserved(...)` line, e.g.
     //   ...createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter }),
     // Each room's module loads on its first command, so `migrate`/`status` pay only for the job service (issue 15).
     ...lazyHandlers(preflightCommands, async () =>
-      (await import('../engine/preflight/preflight-handlers.js')).createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log }),
+      (await import('../engine/preflight/preflight-handlers.js')).createPreflightHandlers({ ledgerFile: options.ledgerFile, environment: options.environment, publish: jobs.publish, prompter: jobs.prompter, keychain: options.keychain, log: options.log, defaultClientId: clientId }),
     ),
     ...lazyHandlers(handoverCommands, async () => (await import('./commands/handover.js')).serviceHandoverHandlers(options.environment, jobs.publish)),
     ...lazyHandlers(autocompleteCommands, async () => (await import('../engine/autocomplete/handlers.js')).createAutocompleteHandlers()),

@@ -17,6 +17,8 @@ export interface PreflightHandlerDeps {
   readonly prompter?: Prompter | undefined;
   readonly keychain?: Keychain | undefined;
   readonly log?: Logger | undefined;
+  /** The app's own sign-in registration, for a device-code target check that names none (as jobs get it). */
+  readonly defaultClientId?: string | undefined;
 }
 
 export type PreflightHandlers = Pick<ServiceHandlers, keyof typeof preflightCommands>;
@@ -37,7 +39,7 @@ export function createPreflightHandlers(deps: PreflightHandlerDeps): PreflightHa
   return {
     'preflight:run': (request) =>
       withStore((store) =>
-        runPreflight(request, {
+        runPreflight(withDefaultClientId(request, deps.defaultClientId), {
           store,
           secrets: new LayeredSecrets({ keychain: deps.keychain, environment: deps.environment, prompter: deps.prompter }),
           emit: deps.publish,
@@ -47,4 +49,13 @@ export function createPreflightHandlers(deps: PreflightHandlerDeps): PreflightHa
       ),
     'preflight:history': ({ domain, limit }) => withStore(async (store) => ({ runs: store.history(domain, limit) })),
   };
+}
+
+/** The target check signs in as the migration will: a device-code check gets the same default app id a job gets. */
+export function withDefaultClientId<R extends { targetOptions?: Record<string, string | number | boolean> | undefined }>(request: R, clientId: string | undefined): R {
+  const options = request.targetOptions ?? {};
+  const deviceCode = typeof options['targetAuth'] === 'string' && options['targetAuth'].toLowerCase() === 'device-code';
+  const own = typeof options['clientId'] === 'string' && options['clientId'].trim() !== '';
+  if (!deviceCode || own || clientId === undefined || clientId === '') return request;
+  return { ...request, targetOptions: { ...options, clientId } };
 }
