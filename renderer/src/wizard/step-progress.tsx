@@ -51,7 +51,13 @@ export function StepProgress({ state, update, go }: StepProps) {
     }
   };
 
-  const done = progress !== undefined ? progress.totals.itemsDone + progress.totals.itemsSkipped + progress.totals.itemsFailed : job === undefined ? 0 : job.done + job.skipped + job.failed;
+  // The ledger is the truth and live events only add to it: after a reload (or a resumed run, whose counters
+  // start again) the figure never drops below what was already settled.
+  const settledInLedger = job === undefined ? 0 : job.done + job.skipped + job.failed;
+  const settledLive = progress === undefined ? 0 : progress.totals.itemsDone + progress.totals.itemsSkipped + progress.totals.itemsFailed;
+  const done = Math.max(settledInLedger, settledLive);
+  // Until the ledger's view has arrived, a count would be a guess (0 after a reload): show none.
+  const known = view !== undefined;
   const total = progress?.totals.itemsTotal ?? (job === undefined ? undefined : job.done + job.skipped + job.failed + job.pending || undefined);
   const mailbox = view?.mailboxes[0];
   const folders = mailbox === undefined ? [] : (view?.folders[mailbox.id] ?? []);
@@ -67,10 +73,14 @@ export function StepProgress({ state, update, go }: StepProps) {
       <dl className="figures">
         <div>
           <dt>{t('common.itemsMoved')}</dt>
-          <dd data-testid="items-moved">
-            {formatNumber(done, locale)}
-            {total !== undefined ? ` / ${formatNumber(total, locale)}` : ''}
-          </dd>
+          {known ? (
+            <dd data-testid="items-moved">
+              {formatNumber(done, locale)}
+              {total !== undefined ? ` / ${formatNumber(total, locale)}` : ''}
+            </dd>
+          ) : (
+            <dd>–</dd>
+          )}
         </div>
         <div>
           <dt>{t('common.rate')}</dt>
