@@ -1,5 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+
+/**
+ * readpst's output tree, removed. A readpst child killed or still flushing can leave a directory
+ * momentarily non-empty (ENOTEMPTY): retry, and never fail a test on cleaning up a temp folder.
+ */
+function removeTree(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch {
+    // Left in the temp folder; the OS cleans it.
+  }
+}
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -21,12 +33,12 @@ export interface OracleFolder {
 /** Runs `readpst -D -e` into a temp dir and lists, per folder, the item files it wrote. */
 export function readpstExport(file: string, nameCharset?: string): { ok: boolean; folders: Map<string, string[]>; dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudward-readpst-'));
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  const cleanup = (): void => removeTree(dir);
   // readpst 0.6.76 now and then crashes on a file it reads fine the next time (about one run in twelve
   // on the Outlook.com OST: exit 11). A reader that fails three times in a row really cannot read it.
   let read = false;
   for (let attempt = 0; attempt < 3 && !read; attempt++) {
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
     mkdirSync(dir, { recursive: true });
     try {
       execFileSync('readpst', ['-D', '-e', '-q', '-o', dir, file], { stdio: 'ignore', timeout: 120_000 });
@@ -72,7 +84,7 @@ export interface PffItem {
 /** Runs `pffexport` and lists, per folder below the store's top folder, the items it exported. */
 export function pffexportItems(file: string): { ok: boolean; folders: Map<string, PffItem[]>; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudward-pffexport-'));
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  const cleanup = (): void => removeTree(dir);
   try {
     execFileSync('pffexport', ['-q', '-t', path.join(dir, 'out'), file], { stdio: 'ignore', timeout: 120_000 });
   } catch {
