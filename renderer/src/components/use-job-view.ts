@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import type { FolderStatus, JobSummary, MailboxStatus } from '../../../electron/contract/index.js';
 import { useService } from '../service/service-context.js';
@@ -13,6 +13,10 @@ export interface JobView {
 /**
  * A job as the ledger tells it, refreshed when events say counts moved (at most every `minMs`) and
  * every few seconds while it runs: a reload in the middle of a job rebuilds exactly the same view.
+ *
+ * One read at a time, and a read in flight is never thrown away: when a busy engine takes longer to answer
+ * than events take to arrive, cancelling the older read on every new event would starve the view forever
+ * (CI saw a wizard with no count after a reload). A trigger during a read asks for one more read after it.
  */
 export function useJobView(jobId: number | undefined, options: { folderMailboxes: number; minMs?: number }): { view?: JobView; error?: Error; refresh: () => void } {
   const { client, live } = useService();
@@ -23,28 +27,52 @@ export function useJobView(jobId: number | undefined, options: { folderMailboxes
   const revision = live.revision;
   const progressAt = liveJob?.progress === undefined ? 0 : Math.floor(Date.now() / (options.minMs ?? 1500));
 
+  const wanted = useRef({ jobId, folderMailboxes: options.folderMailboxes });
+  wanted.current = { jobId, folderMailboxes: options.folderMailboxes };
+  const reading = useRef(false);
+  const readAgain = useRef(false);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  // A view of another job must not stay on screen while the new one loads.
+  useEffect(() => {
+    setView((current) => (current !== undefined && current.job.id !== jobId ? undefined : current));
+  }, [jobId]);
+
   useEffect(() => {
     if (jobId === undefined) return;
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const status = await client.request('job:status', { jobId });
-        const folders: Record<number, FolderStatus[]> = {};
-        for (const mailbox of status.mailboxes.slice(0, options.folderMailboxes)) {
-          folders[mailbox.id] = (await client.request('mailbox:status', { mailboxId: mailbox.id })).folders;
+    if (reading.current) {
+      readAgain.current = true;
+      return;
+    }
+    reading.current = true;
+    const readLoop = async () => {
+      do {
+        readAgain.current = false;
+        const { jobId: id, folderMailboxes } = wanted.current;
+        if (id === undefined) break;
+        try {
+          const status = await client.request('job:status', { jobId: id });
+          const folders: Record<number, FolderStatus[]> = {};
+          for (const mailbox of status.mailboxes.slice(0, folderMailboxes)) {
+            folders[mailbox.id] = (await client.request('mailbox:status', { mailboxId: mailbox.id })).folders;
+          }
+          if (mounted.current && wanted.current.jobId === id) {
+            setView({ job: status.job, mailboxes: status.mailboxes, folders });
+            setError(undefined);
+          }
+        } catch (failure) {
+          if (mounted.current && wanted.current.jobId === id) setError(failure instanceof Error ? failure : new Error(String(failure)));
         }
-        if (!cancelled) {
-          setView({ job: status.job, mailboxes: status.mailboxes, folders });
-          setError(undefined);
-        }
-      } catch (failure) {
-        if (!cancelled) setError(failure instanceof Error ? failure : new Error(String(failure)));
-      }
+      } while (readAgain.current && mounted.current);
+      reading.current = false;
     };
-    void load();
-    return () => {
-      cancelled = true;
-    };
+    void readLoop();
   }, [client, jobId, revision, progressAt, tick, options.folderMailboxes]);
 
   // While it runs, poll too: a job started by another client (the CLI) sends us no events.
