@@ -1,5 +1,4 @@
 import type { AutocompleteEntry } from '../../contract/index.js';
-import { fileEntries, type ResolvedEntry } from './entries.js';
 import { mergeAutocomplete } from './merge.js';
 import type { AutocompleteFile } from './stream-format.js';
 import { readAutocompleteFile } from './stream-reader.js';
@@ -10,12 +9,9 @@ export { emptyStream, fileTime, mergeAutocomplete, mergeRows, type MergeResult }
 export { NK2_MAJOR, STREAM_MAJOR, type AutocompleteFile, type AutocompleteProperty, type AutocompleteRow } from './stream-format.js';
 export { readAutocompleteFile } from './stream-reader.js';
 export { writeAutocompleteFile } from './stream-writer.js';
+export { readAutocomplete } from './read.js';
+export { MailboxAutocompleteList, type AutocompleteBlobStore } from './mailbox-list.js';
 
-/** Reads an NK2, a .dat or a mailbox blob: the parsed file and its entries resolved to SMTP. */
-export function readAutocomplete(bytes: Uint8Array, label?: string): { file: AutocompleteFile; entries: ResolvedEntry[] } {
-  const file = readAutocompleteFile(bytes, label === undefined ? {} : { label });
-  return { file, entries: fileEntries(file) };
-}
 
 /**
  * A version-12 stream (a .dat file or the mailbox's IPM.Configuration.Autocomplete blob) holding

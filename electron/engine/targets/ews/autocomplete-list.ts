@@ -1,73 +1,20 @@
-import { type AutocompleteEntry, CloudwardError, toCloudwardError } from '../../../contract/index.js';
-import { isX500, mergeAutocomplete, readAutocomplete, writeAutocompleteFile } from '../../autocomplete/index.js';
-import type { ItemOutcome } from '../target.js';
+import { MailboxAutocompleteList } from '../../autocomplete/index.js';
 import { getUserConfiguration, type UserConfigurationRef, writeUserConfiguration } from './operations/user-configuration.js';
 import type { EwsClient } from './soap/client.js';
 
 /**
- * The mailbox's autocomplete list: Outlook 2010+ keeps it as one blob, the BinaryData of the user
- * configuration `Autocomplete` on the inbox (IPM.Configuration.Autocomplete; shared/docs/formats.md).
- * Each batch is merged into what the mailbox holds (read, merge by SMTP address, write back) before its
- * items count as done, so a kill between batches loses nothing and a re-run adds nothing twice
- * (a merge of the same entries is a no-op). Merges are serialized: two at once would lose one.
+ * The mailbox's autocomplete list over EWS: the BinaryData of the user configuration `Autocomplete` on the
+ * inbox (IPM.Configuration.Autocomplete; shared/docs/formats.md). The merge itself is the engine's.
  */
-export class EwsAutocompleteList {
-  private tail: Promise<unknown> = Promise.resolve();
-  /** Lower-case addresses written in this run, for the read-back in finish(). */
-  private readonly written = new Set<string>();
-  private readonly ref: UserConfigurationRef;
-
-  constructor(
-    private readonly client: () => EwsClient,
-    mailbox: string,
-    private readonly retrying: <T>(action: () => Promise<T>, signal: AbortSignal) => Promise<T>,
-  ) {
-    this.ref = { name: 'Autocomplete', folder: 'inbox', mailbox };
-  }
-
-  add(entries: readonly { key: string; entry: AutocompleteEntry }[], signal: AbortSignal): Promise<ItemOutcome[]> {
-    const run = this.tail.then(() => this.merge(entries, signal));
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  private async merge(entries: readonly { key: string; entry: AutocompleteEntry }[], signal: AbortSignal): Promise<ItemOutcome[]> {
-    const outcomes: (ItemOutcome | undefined)[] = entries.map(({ key, entry }) =>
-      isX500(entry.address)
-        ? { ok: false, error: { code: 'ITEM_UNSUPPORTED', message: `Only an Exchange X.500 address (${entry.address}) and no SMTP address for it: the new mailbox cannot use it`, retryable: false, item: key } }
-        : undefined,
+export class EwsAutocompleteList extends MailboxAutocompleteList {
+  constructor(client: () => EwsClient, mailbox: string, retrying: <T>(action: () => Promise<T>, signal: AbortSignal) => Promise<T>) {
+    const ref: UserConfigurationRef = { name: 'Autocomplete', folder: 'inbox', mailbox };
+    super(
+      {
+        read: (signal) => getUserConfiguration(client(), ref, signal),
+        write: (data, exists, signal) => writeUserConfiguration(client(), ref, data, !exists, signal),
+      },
+      retrying,
     );
-    const usable = entries.filter((_entry, index) => outcomes[index] === undefined);
-    if (usable.length > 0) {
-      try {
-        await this.retrying(async () => {
-          const client = this.client();
-          const current = await getUserConfiguration(client, this.ref, signal);
-          // A list we cannot read is left as it is: overwriting it would lose the user's entries.
-          const existing = current.data && current.data.length > 0 ? readAutocomplete(current.data, `the mailbox's autocomplete list`).file : undefined;
-          const merged = mergeAutocomplete(existing, usable.map(({ entry }) => entry));
-          await writeUserConfiguration(client, this.ref, writeAutocompleteFile(merged.file), !current.exists, signal);
-        }, signal);
-      } catch (error) {
-        const cause = toCloudwardError(error, 'TARGET_FAILED');
-        return outcomes.map((outcome, index) => outcome ?? { ok: false, error: { ...cause.toInfo(), item: entries[index]!.key } });
-      }
-      for (const { entry } of usable) this.written.add(entry.address.trim().toLowerCase());
-    }
-    return outcomes.map((outcome, index) => outcome ?? { ok: true, targetId: `autocomplete:${entries[index]!.entry.address.trim().toLowerCase()}` });
-  }
-
-  /** Reads the list back once: every address written in this run must be in it. The note is for the report. */
-  async finish(signal: AbortSignal): Promise<{ notes: string[] }> {
-    await this.tail;
-    if (this.written.size === 0) return { notes: [] };
-    const current = await this.retrying(() => getUserConfiguration(this.client(), this.ref, signal), signal);
-    const entries = current.data ? readAutocomplete(current.data, `the mailbox's autocomplete list`).entries : [];
-    const present = new Set(entries.map((entry) => entry.address.toLowerCase()));
-    const missing = [...this.written].filter((address) => !present.has(address));
-    if (missing.length > 0) {
-      throw new CloudwardError('VERIFY_FAILED', `The mailbox's autocomplete list lacks ${missing.length} of the ${this.written.size} entries written (e.g. ${missing[0]})`);
-    }
-    return { notes: [`Autocomplete: ${this.written.size} entries reached the mailbox's autocomplete list (${entries.length} entries in it now)`] };
   }
 }
