@@ -8,7 +8,8 @@ import { ensureBuilt, runCli } from '../../support/run-cli.js';
 
 // Start-up budget (issue 15): the quick commands must not load zod or a protocol stack. A resolve hook in the
 // child makes any import of a forbidden package throw, so the command fails instead of only getting slower.
-const forbidden = ['/node_modules/zod/', '/node_modules/imapflow/', '/node_modules/ews-javascript-api/', '/node_modules/@azure/msal-node/', '/node_modules/pst-extractor/'];
+// csv-stringify is only for `report --format csv`: html and json reports must not pay for it.
+const forbidden = ['/node_modules/zod/', '/node_modules/csv-stringify/', '/node_modules/imapflow/', '/node_modules/ews-javascript-api/', '/node_modules/@azure/msal-node/', '/node_modules/pst-extractor/'];
 
 function hookFlags(dir: string): string[] {
   const hooks = join(dir, 'forbid-hooks.mjs');
@@ -54,6 +55,13 @@ describe('quick commands start without protocol stacks', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/1 done, 0 skipped/);
+  });
+
+  it.each(['html', 'json'])('report --format %s reads the ledger without loading zod or csv-stringify', async (format) => {
+    const result = await runCli(['report', '--ledger', ledger, '--format', format], { NODE_OPTIONS: nodeOptions });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(format === 'html' ? /<html/ : /"jobs"/);
   });
 
   it.each([[['--version']], [['help']], [['status', '--ledger', join(tmpdir(), 'no-such-ledger.sqlite')]]])('%j answers without loading zod', async (args) => {
