@@ -29,6 +29,8 @@ export interface LayeredSecretsOptions {
  */
 export class LayeredSecrets implements SecretProvider {
   private keychainProblem: string | undefined;
+  /** Answers given (or being asked) by a person, by `role:account`: in memory only, never persisted here. */
+  private readonly answers = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly options: LayeredSecretsOptions) {}
 
@@ -45,6 +47,30 @@ export class LayeredSecrets implements SecretProvider {
     const name = environmentNames[role];
     const fromEnvironment = name ? (this.options.environment ?? process.env)[name] : undefined;
     if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+    return this.askOnce(role, account);
+  }
+
+  /**
+   * A person is asked once per secret: an IMAP source opens several connections at once and each wants
+   * the password before the first answer is in; they all wait for that one question. The answer is kept
+   * for this provider's life (one job, its plan included) even when not stored in the keychain, so a plan
+   * followed by its start does not ask again. A declined or withdrawn question is forgotten, so a later
+   * (not concurrent) need may ask again.
+   */
+  private askOnce(role: SecretRole, account: string): Promise<string | undefined> {
+    const key = `${role}:${account}`;
+    const known = this.answers.get(key);
+    if (known) return known;
+    const asking = this.ask(role, account);
+    this.answers.set(key, asking);
+    const forget = (): void => {
+      if (this.answers.get(key) === asking) this.answers.delete(key);
+    };
+    asking.then((answer) => answer === undefined && forget(), forget);
+    return asking;
+  }
+
+  private async ask(role: SecretRole, account: string): Promise<string | undefined> {
     if (this.options.prompter) {
       const label = `${role.replace('-', ' ')} for ${account}`;
       const scope = this.options.scope?.() ?? {};
@@ -86,9 +112,11 @@ export class LayeredSecrets implements SecretProvider {
   async set(role: SecretRole, account: string, secret: string): Promise<void> {
     if (!this.options.keychain) throw new CloudwardError('SECRET_MISSING', 'No OS keychain to store the secret in');
     await this.options.keychain.set(keychainService, `${role}:${account}`, secret);
+    this.answers.delete(`${role}:${account}`);
   }
 
   async delete(role: SecretRole, account: string): Promise<boolean> {
+    this.answers.delete(`${role}:${account}`);
     if (!this.options.keychain) return false;
     return this.options.keychain.delete(keychainService, `${role}:${account}`);
   }

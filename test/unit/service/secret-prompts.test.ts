@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PromptAnswer, PromptBody } from '../../../electron/contract/index.js';
+import type { PromptAnswer as Answer, PromptEvent, ServiceEvent } from '../../../electron/contract/index.js';
 import type { Prompter } from '../../../electron/engine/prompts/prompter.js';
 import { LayeredSecrets } from '../../../electron/engine/secrets/layered-secrets.js';
 import type { Keychain } from '../../../electron/engine/secrets/secret-provider.js';
+import { ServicePrompter } from '../../../electron/engine/service/service-prompter.js';
 
 /** A keychain in memory (the real one is tested under test/unit/engine/secrets.test.ts with gnome-keyring). */
 class MemoryKeychain implements Keychain {
@@ -55,5 +57,63 @@ describe('secrets asked through the service', () => {
     const notRemembered = new LayeredSecrets({ keychain, environment: {}, prompter: answering({ value: 'once' }) });
     expect(await notRemembered.get('target-token', 'ews://a@b')).toBe('once');
     expect(keychain.entries.size).toBe(0);
+  });
+});
+
+describe('a person is asked once per secret', () => {
+  /** The service's own prompter; each question is answered by `reply` a little later, like a person in the window. */
+  function servicePrompter(reply: (event: PromptEvent) => Omit<Answer, 'promptId'>): { prompter: ServicePrompter; prompts: PromptEvent[] } {
+    const prompts: PromptEvent[] = [];
+    const prompter: ServicePrompter = new ServicePrompter((event: ServiceEvent) => {
+      if (event.type !== 'prompt') return;
+      prompts.push(event);
+      setTimeout(() => prompter.answer({ promptId: event.promptId, ...reply(event) }), 20);
+    });
+    return { prompter, prompts };
+  }
+
+  it('connections that need the password at once share one question, and all get the answer', async () => {
+    const { prompter, prompts } = servicePrompter(() => ({ value: 'carolpass', remember: false }));
+    const secrets = new LayeredSecrets({ keychain: new MemoryKeychain(), environment: {}, prompter });
+    const account = 'imaps://carol@127.0.0.1:993';
+    const answers = await Promise.all([1, 2, 3, 4].map(() => secrets.get('source-password', account)));
+    expect(answers).toEqual(['carolpass', 'carolpass', 'carolpass', 'carolpass']);
+    expect(prompts).toHaveLength(1);
+    // Later (the job starting after its plan, a reconnect): still not asked again, though nothing went to the keychain.
+    expect(await secrets.get('source-password', account)).toBe('carolpass');
+    expect(prompts).toHaveLength(1);
+    // Another secret is its own question.
+    expect(await secrets.get('source-password', 'imaps://dave@127.0.0.1:993')).toBe('carolpass');
+    expect(prompts).toHaveLength(2);
+  });
+
+  it('a declined question is not kept: the concurrent askers get nothing, a later need asks again', async () => {
+    let decline = true;
+    const { prompter, prompts } = servicePrompter(() => (decline ? { cancelled: true } : { value: 'second', remember: false }));
+    const secrets = new LayeredSecrets({ environment: {}, prompter });
+    expect(await Promise.all([secrets.get('target-token', 'ews://a@b'), secrets.get('target-token', 'ews://a@b')])).toEqual([undefined, undefined]);
+    expect(prompts).toHaveLength(1);
+    decline = false;
+    expect(await secrets.get('target-token', 'ews://a@b')).toBe('second');
+    expect(prompts).toHaveLength(2);
+  });
+
+  it('a question withdrawn by a cancel is not kept either', async () => {
+    const prompts: PromptEvent[] = [];
+    const prompter = new ServicePrompter((event) => event.type === 'prompt' && void prompts.push(event));
+    let controller = new AbortController();
+    const secrets = new LayeredSecrets({ environment: {}, prompter, scope: () => ({ signal: controller.signal }) });
+    const both = Promise.allSettled([secrets.get('source-password', 'imap://x@y'), secrets.get('source-password', 'imap://x@y')]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    expect((await both).map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(prompts).toHaveLength(1);
+    // The job runs again: its need is a new question, not the withdrawn one.
+    controller = new AbortController();
+    const retried = secrets.get('source-password', 'imap://x@y');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(prompts).toHaveLength(2);
+    prompter.answer({ promptId: prompts[1]?.promptId ?? '', value: 'late' });
+    expect(await retried).toBe('late');
   });
 });
