@@ -14,10 +14,10 @@ const read = (name: string) => new Uint8Array(readFileSync(path.join(fixturesDir
 describe.skipIf(!hasFixtures)('an RFC 5322 message as Graph JSON', () => {
   it('keeps inline images by content id, so the HTML body still shows them', async () => {
     const bytes = read('aspose_EmailWithAttandEmbedded.eml');
-    const { body, laterAttachments } = await graphMessage(mailItem('k', { path: ['Inbox'] }, bytes), bytes, 'hash');
+    const { body, inlineAttachments, laterAttachments } = await graphMessage(mailItem('k', { path: ['Inbox'] }, bytes), bytes, 'hash');
     const html = String((body.body as { content: string; contentType: string }).content);
     expect((body.body as { contentType: string }).contentType).toBe('html');
-    const attachments = [...((body.attachments ?? []) as { contentId?: string; isInline: boolean }[]), ...laterAttachments];
+    const attachments = [...inlineAttachments, ...laterAttachments];
     // Every part the fixture gives a Content-ID (read from its text) and the HTML refers to by cid: is an inline
     // attachment with that content id. (Word's cid:filelist.xml points at no part of this message.)
     const partIds = [...Buffer.from(bytes).toString('latin1').matchAll(/^Content-ID:\s*<([^>]+)>/gim)].map((m) => m[1] ?? '');

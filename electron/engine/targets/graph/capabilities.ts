@@ -7,16 +7,12 @@ export const ceilingMaxItemMb = 150;
 
 /**
  * Graph counts upload bytes of POST/PATCH/PUT (150 MB per 5 minutes per app and mailbox,
- * GRAPH:throttling-limits#outlook-service-limits). The pipeline paces by the item's MIME bytes; the
- * JSON Cloudward sends is about as large (attachments base64 in both, headers fewer, JSON escapes a
- * little more), and large attachments go as raw ranges (smaller). A small margin keeps us under the
- * server's count; a 429 that still comes is honoured through Retry-After.
+ * GRAPH:throttling-limits#outlook-service-limits). The client paces on exactly those bytes
+ * (upload-window.ts); the pipeline's own pacer, which can only see item (MIME) bytes, is a backstop
+ * at twice the budget that keeps a runaway bounded without ever being what holds the mailbox back
+ * (issue 15: pacing there on MIME × 1.05 with a longer window left 8 % of the budget unused).
  */
-export const wireFactor = 1.05;
-
-export function pacedWindow(serverWindowMs: number): number {
-  return Math.round(serverWindowMs * 1.01 + 250);
-}
+export const pipelineBudgetFactor = 2;
 
 /** Autocomplete is taken always: the target merges it (beta switch on) or skips it naming the switch. */
 export const graphKinds: readonly ItemKind[] = ['mail', 'contact', 'event', 'task', 'autocomplete'];
@@ -24,7 +20,7 @@ export const graphKinds: readonly ItemKind[] = ['mail', 'contact', 'event', 'tas
 export interface GraphBudget {
   serverBytesPerWindow?: number;
   windowMs?: number;
-  /** Pipeline writes in flight; each write uses up to `requestSlots` requests at once. */
+  /** Pipeline writes in flight; all of them share the client's `requestSlots` requests. */
   maxConcurrent?: number;
   maxBatchBytes?: number;
 }
@@ -36,13 +32,14 @@ export function graphCapabilities(maxItemMb: number | undefined, budget: GraphBu
     maxItemBytes: Math.floor(itemMb * MB),
     sizeLimitAdvice: 'Raise the mailbox limit with `Set-Mailbox <mailbox> -MaxReceiveSize 150MB -MaxSendSize 150MB`, then run again with --max-item-mb 150 (Graph takes attachments up to 150 MB through upload sessions)',
     maxBatchItems: 10,
-    maxBatchBytes: budget.maxBatchBytes ?? 4 * MB,
+    // Small batches: four are in flight per mailbox, and their MIME is held until each item settles.
+    maxBatchBytes: budget.maxBatchBytes ?? 1 * MB,
     budget: {
-      bytesPerWindow: Math.floor((budget.serverBytesPerWindow ?? 150 * MB) / wireFactor),
-      windowMs: pacedWindow(budget.windowMs ?? 5 * 60_000),
-      // One batch in flight per mailbox (memory: twenty mailboxes run together); within it the
-      // target sends up to four requests at a time.
-      maxConcurrent: budget.maxConcurrent ?? 1,
+      bytesPerWindow: Math.floor((budget.serverBytesPerWindow ?? 150 * MB) * pipelineBudgetFactor),
+      windowMs: budget.windowMs ?? 5 * 60_000,
+      // Four writes in flight per mailbox, so four creates can be (Outlook's per-mailbox limit, which the
+      // client keeps); the target bounds how many items it holds mapped across them (send-gate.ts).
+      maxConcurrent: budget.maxConcurrent ?? 4,
     },
   };
 }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { CloudwardError } from '../../../contract/index.js';
 import type { AccessTokenSource } from '../exchange/auth/token-source.js';
-import { bodyOf, type HttpAnswer, type HttpTransport } from '../exchange/http-transport.js';
+import { bodyOf, type HttpAnswer, type HttpTransport, type RequestBody } from '../exchange/http-transport.js';
 import { errorForStatus, toError } from './graph-errors.js';
+import { cancellableSleep, UploadWindow } from './upload-window.js';
 
 export interface GraphClientOptions {
   /** https://graph.microsoft.com, a national cloud, or a test peer; requests go to `{endpoint}/v1.0/...`. */
@@ -16,6 +17,8 @@ export interface GraphClientOptions {
   /** Requests per window per mailbox: 10,000 per 10 minutes (GRAPH:throttling-limits#outlook-service-limits). */
   requestsPerWindow: number;
   requestWindowMs: number;
+  /** Upload bytes per window per mailbox: 150 MB per 5 minutes (GRAPH:throttling-limits#outlook-service-limits). */
+  upload?: { bytesPerWindow: number; windowMs: number };
 }
 
 /** v1.0 for everything; beta only for what has no v1.0 API yet and the user switched on (user configurations). */
@@ -34,10 +37,15 @@ export interface BatchAnswer {
   readonly body: unknown;
 }
 
-/** A body already serialised (large messages are stringified once, to check their size, and sent as is). */
+/**
+ * A body already serialised, as chunks: a message's attachments are base64-encoded piece by piece as
+ * the transport writes them (DeferredChunk), so no whole base64 copy of them ever exists.
+ */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly body: RequestBody) {}
 }
+
+const uploads = new Set(['POST', 'PATCH', 'PUT']);
 
 export const userAgent = 'Cloudward/1.0 (migration; +https://cloudward.example/graph)';
 
@@ -69,9 +77,33 @@ class Slots {
 export class GraphClient {
   private readonly slots: Slots;
   private readonly sent: number[] = [];
+  private readonly upload: UploadWindow | undefined;
 
   constructor(private readonly options: GraphClientOptions) {
     this.slots = new Slots(options.maxConcurrent);
+    this.upload = options.upload ? new UploadWindow(options.upload) : undefined;
+  }
+
+  /**
+   * Budget first, then a request slot: a request waiting for budget holds no slot a read-back or lookup
+   * could use, and its body is ready, so it goes out the moment the window has room.
+   */
+  private async admitted(method: string, body: RequestBody | undefined, signal: AbortSignal, count: number, action: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    const done = this.upload && body && body.bytes > 0 && uploads.has(method) ? await this.upload.reserve(body.bytes, signal) : undefined;
+    let answer: HttpAnswer | undefined;
+    try {
+      const release = await this.slots.take();
+      try {
+        await this.requestWindow(count, signal);
+        answer = await action();
+        return answer;
+      } finally {
+        release();
+      }
+    } finally {
+      // A 429 is a refusal the server did not take in; anything else (even a lost answer) may have been counted.
+      done?.(answer?.status !== 429);
+    }
   }
 
   get endpoint(): string {
@@ -86,23 +118,15 @@ export class GraphClient {
       while (this.sent.length > 0 && (this.sent[0] ?? 0) <= now - windowMs) this.sent.shift();
       if (this.sent.length + count <= this.options.requestsPerWindow || this.sent.length === 0) break;
       const wait = (this.sent[Math.min(this.sent.length - 1, count - 1)] ?? now) + windowMs - now;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, Math.max(10, wait));
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(new CloudwardError('CANCELLED', 'The job was cancelled'));
-        }, { once: true });
-      });
+      await cancellableSleep(Math.max(10, wait), signal);
     }
     const now = Date.now();
     for (let i = 0; i < count; i += 1) this.sent.push(now);
   }
 
   private async send(method: string, path: string, body: unknown, signal: AbortSignal, count: number, version: GraphVersion = 'v1.0'): Promise<HttpAnswer> {
-    // Slot first, then the window: a request is counted when it really goes out.
-    const release = await this.slots.take();
-    try {
-      await this.requestWindow(count, signal);
+    const payload = body === undefined ? undefined : body instanceof JsonText ? body.body : bodyOf(JSON.stringify(body));
+    return this.admitted(method, payload, signal, count, async () => {
       for (let attempt = 1; ; attempt += 1) {
         const token = await this.options.tokens.getToken(signal);
         const answer = await this.options.transport.request({
@@ -113,9 +137,9 @@ export class GraphClient {
             Accept: 'application/json',
             'User-Agent': userAgent,
             'client-request-id': randomUUID(),
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
-          body: body === undefined ? undefined : bodyOf(body instanceof JsonText ? body.text : JSON.stringify(body)),
+          body: payload,
           signal,
           timeoutMs: this.options.requestTimeoutMs,
         });
@@ -126,9 +150,7 @@ export class GraphClient {
         }
         return answer;
       }
-    } finally {
-      release();
-    }
+    });
   }
 
   /** One request; JSON in, JSON out; throws on any HTTP error. */
@@ -181,21 +203,18 @@ export class GraphClient {
 
   /** PUT one byte range to a pre-authenticated upload URL: no Authorization header (GRAPH:outlook-large-attachments). */
   async putRange(uploadUrl: string, chunk: Buffer, start: number, total: number, signal: AbortSignal): Promise<HttpAnswer> {
-    const release = await this.slots.take();
-    try {
-      await this.requestWindow(1, signal);
-      const answer = await this.options.transport.request({
+    const payload = bodyOf(chunk);
+    const answer = await this.admitted('PUT', payload, signal, 1, () =>
+      this.options.transport.request({
         method: 'PUT',
         url: uploadUrl,
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${start}-${start + chunk.length - 1}/${total}`, 'User-Agent': userAgent },
-        body: bodyOf(chunk),
+        body: payload,
         signal,
         timeoutMs: this.options.requestTimeoutMs,
-      });
-      if (answer.status >= 400) throw toError(errorForStatus(answer.status, answer.headers, answer.body, 'an attachment upload'));
-      return answer;
-    } finally {
-      release();
-    }
+      }),
+    );
+    if (answer.status >= 400) throw toError(errorForStatus(answer.status, answer.headers, answer.body, 'an attachment upload'));
+    return answer;
   }
 }

@@ -12,8 +12,11 @@ import { autocompleteSwitchReason, GraphAutocompleteList } from './graph-autocom
 import { GraphClient, JsonText, type BatchRequest } from './graph-client.js';
 import { errorForStatus } from './graph-errors.js';
 import { decodeFolder, GraphFolders, treeForKind, type FolderRef } from './graph-folders.js';
+import { messageObject, messageRequestBody } from './json-body.js';
 import { attachmentJson, graphMessage, inlineAttachmentLimit, messageFlagsId, type GraphAttachment } from './mapping/mail.js';
 import { contactJson, eventJson, eventTimes, eventZone, linkedResourceApp, taskJson } from './mapping/pim.js';
+import { SendGate } from './send-gate.js';
+import { cancellableSleep } from './upload-window.js';
 import { checkMail, checkTyped, readMailSelect, type ReadMail } from './verify.js';
 
 export interface GraphConnection {
@@ -43,8 +46,11 @@ export interface GraphTargetOptions {
   autocompleteBeta?: boolean;
 }
 
-/** Item bytes one mailbox maps and sends at once. */
-const writeWindowBytes = 4 * MB;
+/**
+ * Item bytes one mailbox holds mapped at once, across all its writes in flight (a parsed message costs
+ * its attachment Buffers beside the MIME; twenty mailboxes run together): room for four 1 MB items.
+ */
+const writeWindowBytes = 5 * MB;
 
 /** Upload-session ranges: "less than 4 MB" per PUT (GRAPH:outlook-large-attachments). */
 const rangeBytes = 4 * MB - 64 * 1024;
@@ -55,7 +61,9 @@ const batchRequestBytes = 3 * MB;
 
 interface CreatePlan {
   create: string;
+  /** Without deep-inserted attachments: those are in `inline`. */
   body: Record<string, unknown>;
+  inline: GraphAttachment[];
   serialised?: JsonText;
   lost: string[];
   later: GraphAttachment[];
@@ -82,11 +90,13 @@ export class GraphTarget implements Target {
   private transport: HttpTransport | undefined;
   /** The mailbox's autocomplete list, once an autocomplete item arrives with the beta switch on. */
   private autocomplete: GraphAutocompleteList | undefined;
+  private readonly gate: SendGate;
 
   constructor(private readonly options: GraphTargetOptions) {
     this.label = `graph:${options.mailbox}@${new URL(options.endpoint).host}`;
     this.capabilities = graphCapabilities(options.maxItemMb, options.budget);
     this.userPath = `/users/${encodeURIComponent(options.mailbox)}`;
+    this.gate = new SendGate(options.requestSlots ?? 4, writeWindowBytes);
   }
 
   private retrying<T>(action: () => Promise<T>, signal: AbortSignal = this.closer.signal): Promise<T> {
@@ -109,6 +119,7 @@ export class GraphTarget implements Target {
       maxConcurrent: this.options.requestSlots ?? 4,
       requestsPerWindow: this.options.requestsPerWindow ?? 10_000,
       requestWindowMs: this.options.requestWindowMs ?? 600_000,
+      upload: { bytesPerWindow: this.options.budget?.serverBytesPerWindow ?? 150 * MB, windowMs: this.options.budget?.windowMs ?? 5 * 60_000 },
     });
     this.client = client;
     this.folders = new GraphFolders(client, this.userPath, (action) => this.retrying(action), this.closer.signal, (raw, used, reason) =>
@@ -151,35 +162,25 @@ export class GraphTarget implements Target {
     await this.writeAutocomplete(batch, outcomes, signal);
     await this.settleUncertain(batch, outcomes);
     if (this.options.batchSmallCreates !== false) await this.writeBatched(batch, outcomes, signal);
-    // Items go out side by side (the client keeps at most four requests in flight for the mailbox), but
-    // only a few MB of them at once: a parsed message costs several copies of itself (attachments,
-    // base64, JSON), and twenty mailboxes run together.
-    let inFlightBytes = 0;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        const index = next;
-        if (index >= batch.length) return;
-        const prepared = batch[index] as PreparedItem;
-        if (inFlightBytes > 0 && inFlightBytes + prepared.size > writeWindowBytes) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          continue;
-        }
-        next += 1;
-        if (outcomes[index]) continue;
-        inFlightBytes += prepared.size;
+    // Items go out side by side, from this write and the others the pipeline has in flight: the gate
+    // bounds how many are mapped at once, the client how many requests are in flight (4) and how many
+    // bytes go out per window (what Graph counts), so the next body is ready when the window has room.
+    await Promise.all(
+      batch.map(async (prepared, index) => {
+        if (outcomes[index]) return;
+        let release: (() => void) | undefined;
         try {
+          release = await this.gate.take(prepared.size, signal);
           const written = await this.writeOne(prepared, signal);
           this.note(prepared, written.lost);
           outcomes[index] = { ok: true, targetId: written.id, ...(written.lost.length > 0 ? { note: `Graph did not keep: ${written.lost.join('; ')}` } : {}) };
         } catch (error) {
           outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: prepared.item.key } };
         } finally {
-          inFlightBytes -= prepared.size;
+          release?.();
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(batch.length, this.options.requestSlots ?? 4) }, worker));
+      }),
+    );
     return outcomes.map((outcome) => outcome ?? { ok: false, error: { code: 'INTERNAL', message: 'item was not sent', retryable: false } });
   }
 
@@ -225,6 +226,7 @@ export class GraphTarget implements Target {
     let body: Record<string, unknown>;
     let serialised: JsonText | undefined;
     let lost: string[];
+    let inline: GraphAttachment[] = [];
     let later: GraphAttachment[] = [];
     if (item.kind === 'mail') {
       const mime = prepared.mime;
@@ -233,13 +235,14 @@ export class GraphTarget implements Target {
         throw new CloudwardError('ITEM_TOO_LARGE', `${(mime.length / MB).toFixed(1)} MB: ${this.capabilities.sizeLimitAdvice ?? ''}`, { retryable: false });
       }
       const message = await graphMessage(item, mime, hash);
-      // Serialised once: the size check and the request share the string.
-      const text = JSON.stringify(message.body);
-      if (Buffer.byteLength(text) > 4 * MB - 1024) {
+      // Serialised once, as chunks: the size check and the request share them.
+      const request = messageRequestBody(message.body, message.inlineAttachments);
+      if (request.bytes > 4 * MB - 1024) {
         throw new CloudwardError('ITEM_TOO_LARGE', 'The message body alone is larger than Graph\'s 4 MB request limit', { retryable: false });
       }
       body = message.body;
-      serialised = new JsonText(text);
+      inline = message.inlineAttachments;
+      serialised = new JsonText(request);
       lost = message.lost;
       later = message.laterAttachments;
     } else if (item.kind === 'contact') ({ body, lost } = contactJson(item.contact, hash));
@@ -247,7 +250,7 @@ export class GraphTarget implements Target {
     else if (item.kind === 'task') ({ body, lost } = taskJson(item.task, hash));
     else throw new CloudwardError('ITEM_UNSUPPORTED', `The Graph target does not write ${item.kind} items`, { retryable: false });
 
-    return { create: target.create, body, ...(serialised ? { serialised } : {}), lost, later, bytes: serialised ? serialised.text.length : JSON.stringify(body).length };
+    return { create: target.create, body, inline, ...(serialised ? { serialised } : {}), lost, later, bytes: serialised ? serialised.body.bytes : Buffer.byteLength(JSON.stringify(body)) };
   }
 
   /**
@@ -288,7 +291,7 @@ export class GraphTarget implements Target {
         const keys = members.map(({ index }) => (batch[index] as PreparedItem).item.key);
         let answers: Awaited<ReturnType<GraphClient['batch']>>;
         try {
-          answers = await this.tracked(keys[0] as string, () => client.batch(members.map(({ plan }) => ({ method: 'POST', url: plan.create, body: plan.serialised ? JSON.parse(plan.serialised.text) as unknown : plan.body })), signal));
+          answers = await this.tracked(keys[0] as string, () => client.batch(members.map(({ plan }) => ({ method: 'POST', url: plan.create, body: messageObject(plan.body, plan.inline) })), signal));
         } catch (error) {
           if (this.uncertain.has(keys[0] as string)) for (const key of keys) this.uncertain.add(key);
           for (const { index } of members) outcomes[index] = { ok: false, error: { ...toCloudwardError(error).toInfo(), item: (batch[index] as PreparedItem).item.key } };
@@ -470,7 +473,7 @@ export class GraphTarget implements Target {
             throw new CloudwardError('TARGET_FAILED', `Graph could not say whether an item was already written (HTTP ${result.status}); run again later`);
           }
         });
-        if (again.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 120_000)));
+        if (again.length > 0) await cancellableSleep(Math.min(wait, 120_000), this.closer.signal);
         pending = again;
       }
     }

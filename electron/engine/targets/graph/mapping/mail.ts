@@ -1,7 +1,8 @@
-import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
 
 import type { MailItem } from '../../../model/items.js';
 import { graphSourceKeyProperty } from '../../exchange/source-key.js';
+import { cutLargeParts, type CutParts } from './large-parts.js';
 
 /**
  * An RFC 5322 message as a Graph JSON message that Exchange stores as a received (or sent) item, not
@@ -32,8 +33,9 @@ export interface GraphAttachment {
 }
 
 export interface GraphMessage {
-  /** The create body; attachments that fit go inside it (deep insert), the rest in `laterAttachments`. */
+  /** The create body without its attachments: those that fit go in `inlineAttachments` (deep insert, see json-body.ts), the rest in `laterAttachments`. */
   readonly body: Record<string, unknown>;
+  readonly inlineAttachments: GraphAttachment[];
   readonly laterAttachments: GraphAttachment[];
   /** What of the original MIME this message could not keep, in words for the report. */
   readonly lost: string[];
@@ -86,8 +88,42 @@ function labelKeywords(keywords: readonly string[]): string[] {
   return keywords.filter((keyword) => !keyword.startsWith('$') && !keyword.startsWith('\\') && !/^(junk|nonjunk|notjunk)$/i.test(keyword));
 }
 
+const parseOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
+
+/** Puts each cut part's bytes back in place of its marker; false if the markers did not map one to one. */
+function restoreParts(attachments: Attachment[], parts: CutParts['parts']): boolean {
+  const seen = new Set<string>();
+  const hits: { attachment: Attachment; decode: () => Buffer }[] = [];
+  for (const attachment of attachments) {
+    if (attachment.content.length > 64) continue;
+    const marker = attachment.content.toString('latin1');
+    const decode = parts.get(marker);
+    if (!decode) continue;
+    if (seen.has(marker)) return false;
+    seen.add(marker);
+    hits.push({ attachment, decode });
+  }
+  if (seen.size !== parts.size) return false;
+  for (const { attachment, decode } of hits) {
+    attachment.content = decode();
+    attachment.size = attachment.content.length;
+  }
+  return true;
+}
+
+/** mailparser's reading of the MIME, with large base64 parts decoded natively (large-parts.ts); the same result. */
+export async function parseMime(mime: Uint8Array, minPartBytes?: number): Promise<ParsedMail> {
+  const source = Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength);
+  const cut = cutLargeParts(source, minPartBytes);
+  if (cut) {
+    const parsed = await simpleParser(cut.mime, parseOptions);
+    if (restoreParts(parsed.attachments, cut.parts)) return parsed;
+  }
+  return simpleParser(source, parseOptions);
+}
+
 export async function graphMessage(item: MailItem, mime: Uint8Array, keyHash: string): Promise<GraphMessage> {
-  const parsed = await simpleParser(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength), { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const parsed = await parseMime(mime);
   const lost: string[] = [];
   const body: Record<string, unknown> = {};
   if (parsed.subject !== undefined) body.subject = parsed.subject;
@@ -158,17 +194,20 @@ export async function graphMessage(item: MailItem, mime: Uint8Array, keyHash: st
       size += encoded;
     } else later.push(attachment);
   }
-  if (inlineNow.length > 0) body.attachments = inlineNow.map(attachmentJson);
-  return { body, laterAttachments: later, lost };
+  return { body, inlineAttachments: inlineNow, laterAttachments: later, lost };
 }
 
-export function attachmentJson(attachment: GraphAttachment): Record<string, unknown> {
+/** A fileAttachment's JSON without its contentBytes (which always come last). */
+export function attachmentMeta(attachment: GraphAttachment): Record<string, unknown> {
   return {
     '@odata.type': '#microsoft.graph.fileAttachment',
     name: attachment.name,
     contentType: attachment.contentType,
     isInline: attachment.isInline,
     ...(attachment.contentId ? { contentId: attachment.contentId } : {}),
-    contentBytes: attachment.bytes.toString('base64'),
   };
+}
+
+export function attachmentJson(attachment: GraphAttachment): Record<string, unknown> {
+  return { ...attachmentMeta(attachment), contentBytes: attachment.bytes.toString('base64') };
 }
