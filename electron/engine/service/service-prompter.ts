@@ -3,9 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { CloudwardError, type PromptAnswer, type PromptBody, type PromptEvent, type ServiceEvent } from '../../contract/index.js';
 import type { PromptContext, Prompter } from '../prompts/prompter.js';
 
+interface Asker {
+  settle(answer: PromptAnswer): void;
+}
 interface Waiting {
   readonly event: PromptEvent;
-  readonly settle?: (answer: PromptAnswer) => void;
+  /** Who waits for the answer; empty for a `show`. */
+  readonly askers: Set<Asker>;
+  /** A secret question's role, account and job: another ask for the same secret joins this one. */
+  readonly secret?: string;
+}
+
+/** One question per secret (and job) at a time: plans, connections and jobs that need it at once share it. */
+function secretKey(prompt: PromptBody, context: PromptContext | undefined): string | undefined {
+  return prompt.kind === 'secret' ? JSON.stringify([prompt.role, prompt.account, context?.jobId ?? null]) : undefined;
 }
 
 /**
@@ -22,28 +33,35 @@ export class ServicePrompter implements Prompter {
   ask(prompt: PromptBody, context?: PromptContext, signal?: AbortSignal): Promise<PromptAnswer> {
     signal?.throwIfAborted();
     if (this.closed) return Promise.resolve({ promptId: 'closed', cancelled: true });
-    const event = this.event(prompt, context);
+    const secret = secretKey(prompt, context);
+    const joined = secret === undefined ? undefined : [...this.open.values()].find((waiting) => waiting.secret === secret);
+    const waiting: Waiting = joined ?? { event: this.event(prompt, context), askers: new Set(), ...(secret !== undefined ? { secret } : {}) };
+    const { promptId } = waiting.event;
     return new Promise<PromptAnswer>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (!this.open.delete(event.promptId)) return;
-        this.publish({ type: 'prompt-closed', promptId: event.promptId, outcome: 'withdrawn' });
-        reject(new CloudwardError('CANCELLED', 'The question was withdrawn because the job was cancelled'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.open.set(event.promptId, {
-        event,
+      const asker: Asker = {
         settle: (answer) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(answer);
         },
-      });
-      this.publish(event);
+      };
+      // A cancelled asker stops waiting; the question is withdrawn only when nobody waits for it any more.
+      const onAbort = (): void => {
+        if (!waiting.askers.delete(asker)) return;
+        reject(new CloudwardError('CANCELLED', 'The question was withdrawn because the job was cancelled'));
+        if (waiting.askers.size === 0 && this.open.delete(promptId)) this.publish({ type: 'prompt-closed', promptId, outcome: 'withdrawn' });
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting.askers.add(asker);
+      if (!joined) {
+        this.open.set(promptId, waiting);
+        this.publish(waiting.event);
+      }
     });
   }
 
   show(prompt: PromptBody, context?: PromptContext): { close(): void } {
     const event = this.event(prompt, context);
-    this.open.set(event.promptId, { event });
+    this.open.set(event.promptId, { event, askers: new Set() });
     this.publish(event);
     return {
       close: () => {
@@ -57,7 +75,7 @@ export class ServicePrompter implements Prompter {
     if (!waiting) throw new CloudwardError('JOB_NOT_FOUND', `No open question ${answer.promptId} (answered already, or withdrawn)`);
     this.open.delete(answer.promptId);
     this.publish({ type: 'prompt-closed', promptId: answer.promptId, outcome: answer.cancelled ? 'cancelled' : 'answered' });
-    waiting.settle?.(answer);
+    for (const asker of [...waiting.askers]) asker.settle(answer);
   }
 
   openPrompts(): PromptEvent[] {

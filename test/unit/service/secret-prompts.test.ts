@@ -116,4 +116,25 @@ describe('a person is asked once per secret', () => {
     prompter.answer({ promptId: prompts[1]?.promptId ?? '', value: 'late' });
     expect(await retried).toBe('late');
   });
+
+  it('two plans of the same account (two providers) share the one question too; one cancelled asker does not withdraw it from the other', async () => {
+    const events: ServiceEvent[] = [];
+    const prompter = new ServicePrompter((event) => void events.push(event));
+    const first = new AbortController();
+    const plans = [first.signal, undefined].map((signal) => new LayeredSecrets({ environment: {}, prompter, scope: () => (signal ? { signal } : {}) }));
+    const asks = plans.map((secrets) => secrets.get('source-password', 'imaps://carol@127.0.0.1:993'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const prompts = events.filter((event): event is PromptEvent => event.type === 'prompt');
+    expect(prompts).toHaveLength(1);
+    first.abort();
+    await expect(asks[0]).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(events.filter((event) => event.type === 'prompt-closed')).toHaveLength(0);
+    prompter.answer({ promptId: prompts[0]?.promptId ?? '', value: 'carolpass' });
+    expect(await asks[1]).toBe('carolpass');
+    // Another job's question for the same account is its own.
+    void prompter.ask({ kind: 'secret', role: 'source-password', account: 'imaps://carol@127.0.0.1:993', label: 'x', canRemember: false }, { jobId: 7 });
+    void prompter.ask({ kind: 'secret', role: 'source-password', account: 'imaps://carol@127.0.0.1:993', label: 'x', canRemember: false }, { jobId: 8 });
+    expect(events.filter((event) => event.type === 'prompt')).toHaveLength(3);
+    prompter.declineAll();
+  });
 });
