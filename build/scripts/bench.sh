@@ -35,6 +35,7 @@ run() {
 run foundation npx --no-install tsx test/bench/foundation/bench-eml-dir.ts 10000 5
 run foundation-ram npx --no-install tsx test/bench/foundation/bench-eml-dir.ts 10000 5 /dev/shm
 run pst node --expose-gc node_modules/.bin/tsx test/bench/pst/bench-pst.ts 200
+run pst-cpu npx --no-install tsx test/bench/pst/bench-pst-cpu.ts 3
 run pst-fuzz npx --no-install tsx test/bench/pst/fuzz-pst.ts 10000 1
 run imap npx --no-install vitest run --config test/bench/imap/vitest.config.ts
 run imapsync npx --no-install tsx test/bench/imap/bench-imapsync.ts 5000 3
