@@ -32,8 +32,12 @@ describe('ews: target spec', () => {
 
   it('budget: about 150 MB per 5 minutes of requests, a few requests at once, batches of ten', () => {
     const caps = ewsTargetSpec.create('https://m.example/EWS/Exchange.asmx', context({ targetMailbox: 'a@example.org' })).capabilities;
-    expect(caps.budget.bytesPerWindow * 1.35).toBeCloseTo(150 * 1024 * 1024, -3);
-    expect(caps.budget.windowMs).toBeGreaterThanOrEqual(300_000);
+    // The pipeline's item-byte estimate runs a little ahead of the server's 150 MB of requests (base64: 4/3);
+    // the exact pacing on request bytes is the target's (ews-request-window.test.ts).
+    const requestBytes = caps.budget.bytesPerWindow * (4 / 3);
+    expect(requestBytes).toBeGreaterThanOrEqual(150 * 1024 * 1024);
+    expect(requestBytes).toBeLessThanOrEqual(150 * 1024 * 1024 * 1.05);
+    expect(caps.budget.windowMs).toBe(300_000);
     expect(caps.budget.maxConcurrent).toBeLessThanOrEqual(4);
     expect(caps.maxBatchItems).toBe(10);
     expect(caps.kinds).toEqual(['mail', 'contact', 'distlist', 'event', 'task', 'autocomplete']);

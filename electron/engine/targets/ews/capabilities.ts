@@ -6,18 +6,35 @@ export const defaultMaxItemMb = 35;
 export const ceilingMaxItemMb = 150;
 
 /**
- * The request carries an item as base64 inside XML: 4/3 of its size plus about 1 KB of XML per item
- * (ews-graph.md §3.2 rounds it to 1.37×). Exchange's budget counts request bytes, the pipeline paces
- * by item bytes, so the declared budget is the server's divided by this factor.
+ * Request bytes per item byte. The MIME goes as base64 inside XML: never less than 4/3 plus the XML around
+ * it, which is what the pipeline's estimate starts from; WireFactor then learns the real ratio request by request.
  */
-export const wireFactor = 1.35;
+export const initialWireFactor = 4 / 3;
 
 /**
- * Our window is a little longer than the server's: we count a request when it starts, the server
- * when it has read it, so at the window's edge we would otherwise run into ErrorServerBusy.
+ * The pipeline paces on item bytes; the server counts request bytes. The exact pacing is the target's
+ * (exchange/request-window.ts), so the pipeline's estimate only has to keep batches coming: it uses the measured
+ * ratio less 3 %, so the pipeline is a little ahead and the next request already waits when the window has room
+ * (a window that starts idle is budget lost), yet it still shows most waits as "keeping under the budget".
  */
-export function pacedWindow(serverWindowMs: number): number {
-  return Math.round(serverWindowMs * 1.01 + 250);
+export class WireFactor {
+  private ratio = initialWireFactor;
+
+  observe(itemBytes: number, requestBytes: number): void {
+    if (itemBytes <= 0 || requestBytes <= 0) return;
+    // Small items carry proportionally more XML; one odd batch moves the estimate a fifth of the way.
+    const sample = Math.min(8, Math.max(0.25, requestBytes / itemBytes));
+    this.ratio += (sample - this.ratio) * 0.2;
+  }
+
+  get value(): number {
+    return this.ratio;
+  }
+
+  /** Item bytes the pipeline may start per window. */
+  itemBudget(serverBytesPerWindow: number): number {
+    return Math.floor(serverBytesPerWindow / (this.ratio * 0.97));
+  }
 }
 
 export const ewsKinds: readonly ItemKind[] = ['mail', 'contact', 'distlist', 'event', 'task', 'autocomplete'];
@@ -31,7 +48,13 @@ export interface BudgetOverride {
   maxBatchBytes?: number;
 }
 
-export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOverride = {}): TargetCapabilities {
+/** Exchange Online: 150 MB of requests per mailbox in any 5 minutes. */
+export function serverBudget(budget: BudgetOverride = {}): { bytesPerWindow: number; windowMs: number } {
+  return { bytesPerWindow: budget.serverBytesPerWindow ?? 150 * MB, windowMs: budget.windowMs ?? 5 * 60_000 };
+}
+
+export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOverride = {}, wire: WireFactor = new WireFactor()): TargetCapabilities {
+  const server = serverBudget(budget);
   const itemMb = Math.min(ceilingMaxItemMb, Math.max(1, maxItemMb ?? defaultMaxItemMb));
   return {
     kinds: ewsKinds,
@@ -41,8 +64,12 @@ export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOve
     maxBatchItems: 10,
     maxBatchBytes: budget.maxBatchBytes ?? 4 * MB,
     budget: {
-      bytesPerWindow: Math.floor((budget.serverBytesPerWindow ?? 150 * MB) / wireFactor),
-      windowMs: pacedWindow(budget.windowMs ?? 5 * 60_000),
+      // Read by the pipeline's pacer at every request, so it follows the measured ratio.
+      get bytesPerWindow() {
+        return wire.itemBudget(server.bytesPerWindow);
+      },
+      // The server's own window: the target's RequestWindow keeps the exact count, no margin is needed here.
+      windowMs: server.windowMs,
       // Vendor practice and Microsoft's advice: a small pool per mailbox, many mailboxes at once.
       maxConcurrent: budget.maxConcurrent ?? 3,
     },

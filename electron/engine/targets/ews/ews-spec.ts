@@ -7,7 +7,6 @@ import { BasicAuth, BearerAuth, NtlmAuth } from './auth/auth.js';
 import { MB } from './capabilities.js';
 import { EwsTarget, type EwsConnection } from './ews-target.js';
 import { HttpTransport } from './transport/http-transport.js';
-import { NtlmTransport } from './transport/ntlm-transport.js';
 
 const authKinds = ['token', 'device-code', 'client-credentials', 'basic', 'ntlm'] as const;
 type AuthKind = (typeof authKinds)[number];
@@ -68,6 +67,8 @@ async function connect(url: URL, mailbox: string, kind: AuthKind, context: SpecC
       const password = await secrets.get('target-password', `ews://${user}@${host}`);
       if (password === undefined) throw new CloudwardError('SECRET_MISSING', `No password for ${user} on ${host}: set CLOUDWARD_TARGET_PASSWORD or store it in the keychain`);
       if (kind === 'basic') return { auth: new BasicAuth(user, password), transport: http() };
+      // ews-javascript-api (~48 MB) is loaded only here, for its NTLM handshake: no other path needs it.
+      const { NtlmTransport } = await import('./transport/ntlm-transport.js');
       return { auth: new NtlmAuth(), transport: new NtlmTransport(url.href, user, password) };
     }
     case 'device-code':

@@ -3,11 +3,12 @@ import type { Logger } from '../../log/logger.js';
 import type { PreparedItem, SourceFolder } from '../../model/items.js';
 import type { Clock } from '../../pipeline/pacer.js';
 import type { RetryPolicy } from '../../pipeline/retry-policy.js';
+import { RequestWindow } from '../exchange/request-window.js';
 import { withRetry } from '../exchange/retry.js';
 import type { ItemOutcome, Target, TargetCapabilities } from '../target.js';
 import type { EwsAuth } from './auth/auth.js';
 import { EwsAutocompleteList } from './autocomplete-list.js';
-import { ewsCapabilities, MB, type BudgetOverride } from './capabilities.js';
+import { ewsCapabilities, MB, serverBudget, WireFactor, type BudgetOverride } from './capabilities.js';
 import { isRequestLevel, isUncertain, tooLargeAdvice } from './errors.js';
 import { sourceKeyHash } from './mapping/common.js';
 import { contactXml, distributionListXml } from './mapping/contact.js';
@@ -16,7 +17,7 @@ import { cleanName } from '../exchange/folder-names.js';
 import { distinguishedFor, folderClassFor } from './mapping/folder-names.js';
 import { messageXml } from './mapping/mail.js';
 import { taskXml } from './mapping/task.js';
-import { createItems } from './operations/create-item.js';
+import { createItemBody, createItems } from './operations/create-item.js';
 import { findItemsByKey } from './operations/find-items-by-key.js';
 import { distinguished } from './operations/folder-ref.js';
 import { FolderOperations } from './operations/folders.js';
@@ -69,10 +70,12 @@ export class EwsTarget implements Target {
   private readonly uncertain = new Set<string>();
   /** The mailbox's autocomplete list, once an autocomplete item arrives. */
   private autocomplete: EwsAutocompleteList | undefined;
+  /** Request bytes per item byte, learned from every CreateItem; the pipeline's budget follows it. */
+  private readonly wire = new WireFactor();
 
   constructor(private readonly options: EwsTargetOptions) {
     this.label = `ews:${options.mailbox}@${new URL(options.url).host}`;
-    this.capabilities = ewsCapabilities(options.maxItemMb, options.budget);
+    this.capabilities = ewsCapabilities(options.maxItemMb, options.budget, this.wire);
   }
 
   private retrying<T>(action: () => Promise<T>, signal: AbortSignal = this.closer.signal): Promise<T> {
@@ -94,8 +97,9 @@ export class EwsTarget implements Target {
       mailbox: this.options.mailbox,
       requestTimeoutMs: this.options.requestTimeoutMs ?? 100_000,
       maxItemMb: this.maxItemMb,
+      window: new RequestWindow(serverBudget(this.options.budget)),
     });
-    this.folders = new FolderOperations(this.client, this.options.url);
+    this.folders = new FolderOperations(this.client);
     // One cheap call before the job: a blocked tenant (403), a bad token (401) or a missing mailbox fails here, not per item.
     const folders = this.folders;
     await this.retrying(() => folders.probe(this.closer.signal));
@@ -191,6 +195,10 @@ export class EwsTarget implements Target {
     });
     for (const [folderId, group] of groups) {
       const keys = group.map((entry) => batch[entry.index]?.item.key ?? '');
+      this.wire.observe(
+        group.reduce((sum, entry) => sum + (batch[entry.index]?.size ?? 0), 0),
+        group.reduce((sum, entry) => sum + entry.xml.bytes, client.build(createItemBody(folderId, [], this.options.mailbox)).bytes),
+      );
       let results: ItemOutcome[];
       try {
         results = await this.createTracked(client, folderId, group.map((entry) => entry.xml), keys, signal);

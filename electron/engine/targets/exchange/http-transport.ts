@@ -143,8 +143,14 @@ export class HttpTransport {
           if (settled) return;
           if (!request.write(renderChunk(part))) {
             await new Promise<void>((done) => {
-              request.once('drain', done);
-              request.once('close', done);
+              // Each wait removes both listeners: a 30 MB body waits hundreds of times (MaxListenersExceededWarning).
+              const resume = () => {
+                request.off('drain', resume);
+                request.off('close', resume);
+                done();
+              };
+              request.once('drain', resume);
+              request.once('close', resume);
             });
           }
         }

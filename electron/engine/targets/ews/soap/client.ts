@@ -1,4 +1,5 @@
 import { CloudwardError } from '../../../../contract/index.js';
+import type { RequestWindow } from '../../exchange/request-window.js';
 import type { EwsAuth } from '../auth/auth.js';
 import { blockedAdvice, errorFromInfo, itemErrorFor, markRequestLevel, markUncertain, retryAfterMs } from '../errors.js';
 import type { EwsTransport, HttpAnswer } from '../transport/transport.js';
@@ -14,6 +15,8 @@ export interface ClientOptions {
   /** Base deadline per request, ms; large bodies get more (see timeoutFor). */
   requestTimeoutMs: number;
   maxItemMb: number;
+  /** The server's budget on request bytes, paced exactly (exchange/request-window.ts); none: unpaced. */
+  window?: RequestWindow | undefined;
 }
 
 /** One SOAP round trip: headers, deadline, HTTP status and SOAP fault → CloudwardError. */
@@ -45,14 +48,23 @@ export class EwsClient {
    */
   async send(operation: string, request: XmlChunks, signal: AbortSignal): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt += 1) {
-      const auth = await this.auth.headers(signal);
-      const headers = {
-        ...auth,
-        'User-Agent': userAgent,
-        'X-AnchorMailbox': this.options.mailbox,
-        SOAPAction: `"http://schemas.microsoft.com/exchange/services/2006/messages/${operation}"`,
-      };
-      const answer = await this.transport.post(request, { signal, timeoutMs: this.timeoutFor(request.bytes), headers });
+      // The wait for budget comes first (a token fetched before a long wait could be stale) and outside the
+      // deadline; the window counts the request until its answer.
+      const release = await this.options.window?.reserve(request.bytes, signal);
+      let auth: Record<string, string>;
+      let answer: HttpAnswer;
+      try {
+        auth = await this.auth.headers(signal);
+        const headers = {
+          ...auth,
+          'User-Agent': userAgent,
+          'X-AnchorMailbox': this.options.mailbox,
+          SOAPAction: `"http://schemas.microsoft.com/exchange/services/2006/messages/${operation}"`,
+        };
+        answer = await this.transport.post(request, { signal, timeoutMs: this.timeoutFor(request.bytes), headers });
+      } finally {
+        release?.();
+      }
       if (answer.status === 401 && attempt <= 2 && (await this.auth.renew(auth, signal))) continue;
       return answer;
     }
