@@ -23,8 +23,11 @@ if (args.budgetMb) Object.assign(options, { graphBudgetMb: args.budgetMb, graphB
 if (args.batchMb) Object.assign(options, { graphMaxBatchMb: args.batchMb });
 
 let peakRss = process.memoryUsage().rss;
+let peakAt = process.memoryUsage();
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const now = process.memoryUsage();
+  if (now.rss > peakRss) peakAt = now;
+  peakRss = Math.max(peakRss, now.rss);
 }, 50);
 
 const ledger = Ledger.open(args.ledger);
@@ -56,6 +59,8 @@ process.stdout.write(
     cpuMs: (cpu.user + cpu.system) / 1000,
     cores: (cpu.user + cpu.system) / 1000 / elapsedMs,
     peakRssMb: peakRss / 1024 / 1024,
+    // What the peak was made of (MB): heap, Buffers (arrayBuffers), the rest is code and allocator slack.
+    peakParts: Object.fromEntries(Object.entries(peakAt).map(([key, value]) => [key, Math.round(value / 1024 / 1024)])),
     summary: result.summary,
     mailboxErrors: result.mailboxErrors,
   })}\n`,
