@@ -4,6 +4,7 @@ import { CloudwardError, type ItemKind } from '../../../contract/index.js';
 import type { MailItem, SourceEntry, SourceFolder, SourceItem } from '../../model/items.js';
 import type { Logger } from '../../log/logger.js';
 import type { Source, SourceContext, SourceFolderPreview } from '../source.js';
+import { folderBytes, mergedBytes } from './folder-sizes.js';
 import { walkFolders, type PstFolderNode } from './folders.js';
 import { buildMime, cleanSubject, type MimeContext } from './mail-mime.js';
 import { bagOf, date, int, str } from './properties.js';
@@ -98,7 +99,7 @@ export class PstSource implements Source {
     return { items };
   }
 
-  /** Items per folder from the folder tables (no message is read); folders Outlook hides are left out, as the job leaves them. */
+  /** Items and bytes per folder from the folder and contents tables (no message is read); folders Outlook hides are left out, as the job leaves them. */
   async preview(): Promise<SourceFolderPreview[]> {
     const folders = new Map<string, SourceFolderPreview>();
     for (const store of this.stores) {
@@ -106,7 +107,7 @@ export class PstSource implements Source {
         if (folder.hiddenAt !== undefined) continue;
         const key = JSON.stringify(folder.path);
         const known = folders.get(key);
-        folders.set(key, { path: folder.path, items: (known?.items ?? 0) + folder.contentCount, bytes: 0 });
+        folders.set(key, { path: folder.path, items: (known?.items ?? 0) + folder.contentCount, bytes: mergedBytes(known, folder.contentCount, folderBytes(store, folder.folder)) });
       }
     }
     return [...folders.values()];
