@@ -103,6 +103,32 @@ function leaves(mime: Buffer, from: number, to: number, depth: number, out: Leaf
   return true;
 }
 
+/**
+ * Base64 in [start, end) (plain: checked by plainBase64) decoded into one Buffer of its exact size,
+ * 64 KB of text at a time: a 30 MB part never exists as one 30 MB string beside its bytes.
+ */
+function decodePiecewise(mime: Buffer, start: number, end: number): Buffer {
+  let chars = 0;
+  let padding = 0;
+  for (let i = start; i < end; i += 1) {
+    const c = mime[i] as number;
+    if (c === CR || c === LF) continue;
+    chars += 1;
+    if (c === EQ) padding += 1;
+  }
+  const data = chars - padding;
+  const out = Buffer.allocUnsafe(Math.floor((data * 3) / 4));
+  let written = 0;
+  let carry = '';
+  for (let at = start; at < end; at += 64 * 1024) {
+    const text = carry + mime.toString('latin1', at, Math.min(end, at + 64 * 1024)).replace(/[\r\n=]/g, '');
+    const whole = at + 64 * 1024 >= end ? text.length : text.length - (text.length % 4);
+    written += out.write(text.slice(0, whole), written, 'base64');
+    carry = text.slice(whole);
+  }
+  return written === out.length ? out : out.subarray(0, written);
+}
+
 /** The MIME with its large base64 parts cut out, or undefined when there are none (or the structure is unclear). */
 export function cutLargeParts(mime: Buffer, minBytes = largePartBytes): CutParts | undefined {
   const found: Leaf[] = [];
@@ -114,7 +140,7 @@ export function cutLargeParts(mime: Buffer, minBytes = largePartBytes): CutParts
   found.forEach((leaf, index) => {
     const marker = `cloudward-part-${tag}-${index}`;
     pieces.push(mime.subarray(at, leaf.start), Buffer.from(Buffer.from(marker, 'latin1').toString('base64'), 'latin1'));
-    parts.set(marker, () => Buffer.from(mime.toString('latin1', leaf.start, leaf.end), 'base64'));
+    parts.set(marker, () => decodePiecewise(mime, leaf.start, leaf.end));
     at = leaf.end;
   });
   pieces.push(mime.subarray(at));
