@@ -51,7 +51,7 @@ const inbox = await target.ensureFolder(folder, ['Inbox']);
 const item = { kind: 'mail', key: 'large', folder, size: mime.length, title: 'large', flags: { seen: true, flagged: false, answered: false, draft: false, forwarded: false }, keywords: [], categories: [], sentAt: new Date('2022-03-01T10:00:00Z') };
 const prepared = { item, mime, size: mime.length, contentHash: 'x', rowId: 1, targetFolder: { folderId: 1, path: inbox.path, targetId: inbox.targetId } };
 
-global.gc?.();
+globalThis.gc?.();
 // Building the test MIME above peaked far higher than what is measured; "5" resets VmHWM to the current RSS (proc(5)).
 try {
   writeFileSync('/proc/self/clear_refs', '5');
