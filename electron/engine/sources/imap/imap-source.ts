@@ -17,6 +17,7 @@ import {
   uidSet,
 } from './item-keys.js';
 import type { ImapLogin } from './login-format.js';
+import { previewStatusQuery, statusBytes } from './folder-sizes.js';
 import { type Clock, realClock } from '../../pipeline/pacer.js';
 import { retryDelay } from '../../pipeline/retry-policy.js';
 import { SerialLock } from '../../pipeline/serial-lock.js';
@@ -65,6 +66,8 @@ const defaultTuning: ImapTuning = {
 
 interface ImapFolder {
   readonly folder: SourceFolder;
+  /** The folder's bytes where the listing asked STATUS for SIZE (the preview: folder-sizes.ts), else 0. */
+  readonly bytes: number;
   /** The decoded name imapflow selects by (it re-encodes to modified UTF-7). */
   readonly selectPath: string;
   readonly selectable: boolean;
@@ -121,10 +124,10 @@ export class ImapSource implements Source {
     client.close();
   }
 
-  /** Message counts per folder (LIST-STATUS or STATUS); sizes would need a FETCH per message, so 0. */
+  /** Message counts and sizes per folder (LIST-STATUS or STATUS, SIZE where the server has STATUS=SIZE). */
   async preview(signal?: AbortSignal): Promise<SourceFolderPreview[]> {
-    const folders = await this.listFolders(signal);
-    return folders.filter((folder) => folder.selectable).map((folder) => ({ path: folder.folder.path, items: folder.folder.count ?? 0, bytes: 0 }));
+    const folders = await this.listFolders(signal, previewStatusQuery);
+    return folders.filter((folder) => folder.selectable).map((folder) => ({ path: folder.folder.path, items: folder.folder.count ?? 0, bytes: folder.bytes }));
   }
 
   async estimate(): Promise<{ items: number; bytes?: number } | undefined> {
@@ -361,9 +364,9 @@ export class ImapSource implements Source {
     });
   }
 
-  private async listFolders(signal?: AbortSignal): Promise<ImapFolder[]> {
+  private async listFolders(signal?: AbortSignal, statusQuery: { messages: true; size?: true } = { messages: true }): Promise<ImapFolder[]> {
     const entries = await this.retrying('LIST', signal, () =>
-      this.lock.run(async () => (await this.connected()).list({ statusQuery: { messages: true } })),
+      this.lock.run(async () => (await this.connected()).list({ statusQuery })),
     );
     const utf8 = this.client?.enabled.has('UTF8=ACCEPT') ?? false;
     const root = this.userRootSegments(entries);
@@ -387,7 +390,7 @@ export class ImapSource implements Source {
         ...(role !== undefined ? { special: role } : {}),
         ...(count !== undefined ? { count } : {}),
       };
-      return { folder, selectPath: entry.path, selectable: !entry.flags.has('\\Noselect') };
+      return { folder, bytes: statusBytes(entry.status), selectPath: entry.path, selectable: !entry.flags.has('\\Noselect') };
     });
   }
 
