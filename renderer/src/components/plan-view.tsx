@@ -15,7 +15,7 @@ export function PlanView({ plan, folderLimit = 200 }: { plan: JobPlan; folderLim
         </div>
         <div>
           <dt>{t('common.size')}</dt>
-          <dd>{plan.totals.bytes > 0 ? formatBytes(plan.totals.bytes, locale) : '–'}</dd>
+          <dd data-testid="plan-bytes">{plan.totals.bytes > 0 || plan.totals.items === 0 ? formatBytes(plan.totals.bytes, locale) : t('common.sizeUnknown')}</dd>
         </div>
         <div>
           <dt>{t('common.alreadyDone')}</dt>
@@ -62,7 +62,8 @@ export function PlanView({ plan, folderLimit = 200 }: { plan: JobPlan; folderLim
                   <tr key={folder.path.join('/')}>
                     <td>{folder.path.join(' › ') || t('common.topFolder')}</td>
                     <td className="num">{formatNumber(folder.items, locale)}</td>
-                    <td className="num">{folder.bytes > 0 || folder.items === 0 ? formatBytes(folder.bytes, locale) : '–'}</td>
+                    {/* 0 bytes with items is a size the source could not say cheaply (an IMAP server without STATUS=SIZE). */}
+                    <td className="num">{folder.bytes > 0 || folder.items === 0 ? formatBytes(folder.bytes, locale) : t('common.sizeUnknown')}</td>
                     <td className="num">{formatNumber(folder.settled, locale)}</td>
                   </tr>
                 ))}

@@ -22,6 +22,7 @@ export const en = {
   'common.items': 'Items',
   'common.itemsMoved': 'Items moved',
   'common.size': 'Size',
+  'common.sizeUnknown': 'size unknown',
   'common.folder': 'Folder',
   'common.topFolder': '(top of the mailbox)',
   'common.foldersOf': 'Folders of {mailbox}',

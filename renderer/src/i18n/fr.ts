@@ -24,6 +24,7 @@ export const fr: Dictionary = {
   'common.items': 'Éléments',
   'common.itemsMoved': 'Éléments déplacés',
   'common.size': 'Taille',
+  'common.sizeUnknown': 'taille inconnue',
   'common.folder': 'Dossier',
   'common.topFolder': '(racine de la boîte)',
   'common.foldersOf': 'Dossiers de {mailbox}',

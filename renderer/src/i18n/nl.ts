@@ -24,6 +24,7 @@ export const nl: Dictionary = {
   'common.items': 'Items',
   'common.itemsMoved': 'Items verhuisd',
   'common.size': 'Grootte',
+  'common.sizeUnknown': 'grootte onbekend',
   'common.folder': 'Map',
   'common.topFolder': '(bovenste niveau van de mailbox)',
   'common.foldersOf': 'Mappen van {mailbox}',
