@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 
 /**
- * The desktop app's CSP, for the renderer served in browser mode. Must equal electron/main/csp.ts and
- * build/scripts/serve-ui.mjs (test/unit/main/csp.test.ts and test/integration/service/browser-host.test.ts
- * check it). connect-src 'self' admits the host's own /api/request and /api/events, nothing else.
+ * The desktop app's CSP, for the renderer served in browser mode. Must equal electron/main/csp.ts
+ * (test/unit/main/csp.test.ts, through build/scripts/serve-ui.mjs which re-exports it, and
+ * test/integration/service/browser-host.test.ts check it). connect-src 'self' admits the host's own
+ * /api/request and /api/events, nothing else.
  */
 export const uiContentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
@@ -37,7 +38,7 @@ function resolveInside(root: string, urlPath: string): string | undefined {
   return full.startsWith(base + sep) ? full : undefined;
 }
 
-/** Serves the built renderer exactly as build/scripts/serve-ui.mjs does (same checks, same headers). */
+/** Serves the built renderer: the one implementation, for `cloudward ui` and build/scripts/serve-ui.mjs alike. */
 export async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {
     'content-security-policy': uiContentSecurityPolicy,
