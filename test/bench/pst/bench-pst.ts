@@ -5,7 +5,8 @@
  *
  * 1. Every readable fixture PST/OST exported to a temp dir by us (each mail as .eml, each typed item as
  *    renderTypedItem's .vcf/.ics: what the dir: target writes) and by `readpst -D -e` in the same run;
- *    the ratio of wall times, items/s, and peak RSS of both. Twice: cold (code compiled as the corpus
+ *    the ratio of wall times and of CPU-seconds (user+sys: ours from process.cpuUsage, readpst's from GNU
+ *    time), items/s, and peak RSS of both. Twice: cold (code compiled as the corpus
  *    meets it) and warm (after one untimed pass over the corpus).
  * 2. The largest fixture read completely `rounds` times in one process: RSS after each round, to show
  *    memory stays flat (bounded page cache, no per-file growth).
@@ -67,17 +68,18 @@ async function exportOurs(file: string, out: string): Promise<number> {
   return items;
 }
 
-function readpstPeak(file: string, out: string): { ms: number; peakKb: number | undefined } {
+function readpstPeak(file: string, out: string): { ms: number; peakKb: number | undefined; cpuMs: number | undefined } {
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const started = process.hrtime.bigint();
   if (timeBin) {
-    const result = spawnSync(timeBin, ['-f', '%M', 'readpst', '-D', '-e', '-q', '-o', out, file], { encoding: 'utf8' });
+    const result = spawnSync(timeBin, ['-f', '%M %U %S', 'readpst', '-D', '-e', '-q', '-o', out, file], { encoding: 'utf8' });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const peak = Number(/(\d+)\s*$/.exec(result.stderr)?.[1]);
-    return { ms, peakKb: Number.isFinite(peak) ? peak : undefined };
+    const [peak, user, system] = (/(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr) ?? []).slice(1).map(Number);
+    const cpuMs = user !== undefined && system !== undefined ? (user + system) * 1000 : undefined;
+    return { ms, peakKb: peak !== undefined && Number.isFinite(peak) ? peak : undefined, cpuMs };
   }
   execFileSync('readpst', ['-D', '-e', '-q', '-o', out, file], { stdio: 'ignore' });
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, peakKb: undefined };
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, peakKb: undefined, cpuMs: undefined };
 }
 
 function countFiles(dir: string): number {
@@ -96,26 +98,35 @@ async function compare(work: string, pass: string): Promise<void> {
   let theirsMs = 0;
   let oursItems = 0;
   let theirsFiles = 0;
+  let oursCpuMs = 0;
+  let theirsCpuMs = 0;
   for (const file of files) {
     const name = path.basename(file);
     const ours = path.join(work, pass, 'ours', name);
     const theirs = path.join(work, pass, 'readpst', name);
     mkdirSync(theirs, { recursive: true });
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const items = await exportOurs(file, ours);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const rp = readpstPeak(file, theirs);
     const written = countFiles(theirs);
     oursMs += ms;
     theirsMs += rp.ms;
     oursItems += items;
     theirsFiles += written;
+    oursCpuMs += cpuMs;
+    theirsCpuMs += rp.cpuMs ?? 0;
     readpstPeakKb = Math.max(readpstPeakKb, rp.peakKb ?? 0);
-    console.log(`${pass} ${name.padEnd(60)} ours ${items} items ${ms.toFixed(0)} ms | readpst ${written} files ${rp.ms.toFixed(0)} ms`);
+    console.log(`${pass} ${name.padEnd(60)} ours ${items} items ${ms.toFixed(0)} ms, ${cpuMs.toFixed(0)} CPU-ms | readpst ${written} files ${rp.ms.toFixed(0)} ms, ${rp.cpuMs?.toFixed(0) ?? '?'} CPU-ms`);
   }
   console.log('');
   console.log(`${pass}: ${files.length} files; ours ${oursItems} items in ${oursMs.toFixed(0)} ms (${((oursItems / oursMs) * 1000).toFixed(0)} items/s); readpst ${theirsFiles} files in ${theirsMs.toFixed(0)} ms (${((theirsFiles / theirsMs) * 1000).toFixed(0)} files/s)`);
   console.log(`${pass} wall-time ratio ours/readpst: ${(oursMs / theirsMs).toFixed(2)}`);
+  // CPU (user+sys) moves less than wall time when the machine is shared; readpst's includes its process start.
+  if (theirsCpuMs > 0) console.log(`${pass} CPU ratio ours/readpst: ${(oursCpuMs / theirsCpuMs).toFixed(2)} (ours ${(oursCpuMs / 1000).toFixed(2)} CPU-s, readpst ${(theirsCpuMs / 1000).toFixed(2)} CPU-s)`);
   console.log('');
 }
 
