@@ -7,7 +7,8 @@
  * CPU, peak RSS of that process alone).
  *
  *   npx tsc -b tsconfig.json && npx tsx test/bench/imap/bench-imapsync.ts [messages] [rounds]
- *   BENCH_NODE_FLAGS='--max-semi-space-size=1' … tries V8 flags on Cloudward's process.
+ *   Cloudward runs as the `cloudward` executable (build/cloudward.js, with the V8 flags of its first line);
+ *   BENCH_NODE_FLAGS='…' runs `node … build/cloudward.js` instead (BENCH_NODE_FLAGS= : node's defaults).
  *
  * Needs dovecot, GNU time and imapsync's Perl modules (build/scripts/bench.sh installs them; see
  * ../shared/tools/imapsync/SOURCE.md). A missing one is said plainly and the bench exits 0: it is a
@@ -84,9 +85,12 @@ async function main(): Promise<void> {
     const rows: { round: number; ours: Measured; theirs: Measured }[] = [];
     for (let round = 1; round <= rounds; round++) {
       const out = path.join(work, `dir-${round}`);
+      // As a user starts it: the `cloudward` executable (its launcher line sets V8's flags), unless
+      // BENCH_NODE_FLAGS asks for `node FLAGS build/cloudward.js` to try others.
+      const nodeFlags = process.env.BENCH_NODE_FLAGS;
       const ours = timed(
-        'node',
-        [...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), cli, 'migrate', '--source', `imaps://alice@127.0.0.1:${dovecot.tlsPort}`, '--source-ca', dovecot.caFile, '--target', `dir:${out}`, '--ledger', path.join(work, `ledger-${round}.sqlite`), '--log', path.join(work, 'log'), '--profile'],
+        nodeFlags === undefined ? cli : 'node',
+        [...(nodeFlags === undefined ? [] : [...nodeFlags.split(' ').filter(Boolean), cli]), 'migrate', '--source', `imaps://alice@127.0.0.1:${dovecot.tlsPort}`, '--source-ca', dovecot.caFile, '--target', `dir:${out}`, '--ledger', path.join(work, `ledger-${round}.sqlite`), '--log', path.join(work, 'log'), '--profile'],
         { ...process.env, CLOUDWARD_SOURCE_PASSWORD: dovecot.users['alice'], CLOUDWARD_HOME: work },
       );
       // --profile's line: where Cloudward's time went in this round.

@@ -48,7 +48,7 @@ export interface ImapTuning {
   pageSize: number;
   /** Messages up to this size are fetched with their page; larger ones stream in chunks in load(). */
   inlineBodyBytes: number;
-  /** Upper bound of bodies held per page. */
+  /** Upper bound of small messages' bodies fetched at once, and so held by the source. */
   pageBodyBytes: number;
   /** Partial FETCH size for large messages. */
   chunkBytes: number;
@@ -60,7 +60,9 @@ const defaultTuning: ImapTuning = {
   reconnectAttempts: 6,
   pageSize: 250,
   inlineBodyBytes: 1024 * 1024,
-  pageBodyBytes: 4 * 1024 * 1024,
+  // 1 MB of bodies per FETCH, not 4: the pipeline holds a page while the target writes the one before, so
+  // this is most of the bytes in flight (issue 15: RSS); one round trip per MB costs nothing measurable.
+  pageBodyBytes: 1024 * 1024,
   chunkBytes: 1024 * 1024,
 };
 
@@ -187,7 +189,11 @@ export class ImapSource implements Source {
     }
   }
 
-  /** Walks `uids` a page at a time; a dropped connection resumes after the last UID handed out. */
+  /**
+   * Walks `uids` a page at a time; a dropped connection resumes after the last UID handed out. Within a
+   * page, the bodies of small messages come in runs of at most pageBodyBytes, and each run is handed out
+   * before the next is fetched: what the source holds is one run, whatever the page's messages weigh.
+   */
   private async *pages(
     folder: ImapFolder,
     uidValidity: string,
@@ -202,15 +208,34 @@ export class ImapSource implements Source {
     while (next < uids.length) {
       if (context.signal.aborted) throw new CloudwardError('CANCELLED', 'The job was cancelled');
       const page = uids.slice(next, next + this.tuning.pageSize);
-      let loaded: { meta: MessageMeta[]; bodies: Map<number, Buffer> };
+      let listed: MessageMeta[];
       try {
-        loaded = await this.retrying('FETCH', context.signal, () => this.fetchPage(folder, uidValidity, page, context));
+        listed = await this.retrying('FETCH', context.signal, () => this.fetchMeta(folder, uidValidity, page, context));
       } catch (error) {
         if (error instanceof UidValidityChanged) return 'uidvalidity-changed';
         throw error;
       }
-      for (const meta of loaded.meta) {
-        yield { type: 'item', item: this.mailItem(folder, uidValidity, meta, loaded.bodies.get(meta.uid)) };
+      for (let start = 0; start < listed.length; ) {
+        if (context.signal.aborted) throw new CloudwardError('CANCELLED', 'The job was cancelled');
+        const { end, inline } = this.bodyRun(listed, start);
+        let bodies: Map<number, Buffer>;
+        try {
+          bodies = inline.length === 0 ? new Map() : await this.retrying('FETCH', context.signal, () => this.fetchBodies(folder, uidValidity, inline, context));
+        } catch (error) {
+          if (error instanceof UidValidityChanged) return 'uidvalidity-changed';
+          throw error;
+        }
+        for (const meta of listed.slice(start, end)) {
+          if (meta.size > this.tuning.inlineBodyBytes) {
+            yield { type: 'item', item: this.mailItem(folder, uidValidity, meta, undefined) };
+            continue;
+          }
+          const body = bodies.get(meta.uid);
+          // No body: refused (reported by fetchBodies) or expunged meanwhile (nothing left to migrate).
+          if (body !== undefined) yield { type: 'item', item: this.mailItem(folder, uidValidity, meta, body) };
+          bodies.delete(meta.uid);
+        }
+        start = end;
       }
       next += page.length;
       const last = page[page.length - 1] ?? highest;
@@ -222,80 +247,92 @@ export class ImapSource implements Source {
     return 'done';
   }
 
-  /**
-   * One page: sizes first (cheap), so settled messages are skipped and bodies are fetched in batches
-   * bounded by pageBodyBytes; small messages come with their metadata in one FETCH, large ones get
-   * metadata only and stream in load().
-   */
-  private async fetchPage(
-    folder: ImapFolder,
-    uidValidity: string,
-    page: number[],
-    context: SourceContext,
-  ): Promise<{ meta: MessageMeta[]; bodies: Map<number, Buffer> }> {
+  /** From `start`, the messages up to the next pageBodyBytes of small bodies; large ones ride along (they stream in load()). */
+  private bodyRun(listed: readonly MessageMeta[], start: number): { end: number; inline: number[] } {
+    const inline: number[] = [];
+    let bytes = 0;
+    let end = start;
+    for (; end < listed.length; end++) {
+      const meta = listed[end]!;
+      if (meta.size > this.tuning.inlineBodyBytes) continue;
+      if (inline.length > 0 && bytes + meta.size > this.tuning.pageBodyBytes) break;
+      inline.push(meta.uid);
+      bytes += meta.size;
+    }
+    return { end, inline };
+  }
+
+  /** One page's metadata: sizes first (cheap), so settled messages are skipped, then flags, dates and envelope of the rest. */
+  private fetchMeta(folder: ImapFolder, uidValidity: string, page: number[], context: SourceContext): Promise<MessageMeta[]> {
     return this.inFolder(folder.selectPath, uidValidity, async (client) => {
-      const sizes: { uid: number; size: number }[] = [];
+      const wanted: number[] = [];
       for await (const message of client.fetch(uidSet(page), { uid: true, size: true }, { uid: true })) {
-        if (!context.isSettled(mailKey(folder.folder.path, uidValidity, message.uid))) {
-          sizes.push({ uid: message.uid, size: message.size ?? 0 });
-        }
+        if (!context.isSettled(mailKey(folder.folder.path, uidValidity, message.uid))) wanted.push(message.uid);
       }
       const meta: MessageMeta[] = [];
-      const bodies = new Map<number, Buffer>();
       const query = { uid: true, flags: true, internalDate: true, size: true, envelope: true } as const;
-      const fetchOnce = async (uids: number[], withBody: boolean): Promise<void> => {
-        for await (const message of client.fetch(uidSet(uids), withBody ? { ...query, source: true } : query, { uid: true })) {
-          meta.push(toMeta(message));
-          if (withBody && message.source) bodies.set(message.uid, message.source);
-        }
-      };
-      // A server that refuses one message (NO, unparsable answer) must not sink the folder: the batch
-      // is retried one message at a time and each refusal becomes a per-item failure with its reason.
-      const fetchBatch = async (uids: number[], withBody: boolean): Promise<void> => {
-        if (uids.length === 0) return;
+      await this.fetchEach(client, folder, uidValidity, wanted, context, async (uids) => {
         const done = meta.length;
         try {
-          await fetchOnce(uids, withBody);
-          return;
+          for await (const message of client.fetch(uidSet(uids), query, { uid: true })) meta.push(toMeta(message));
         } catch (error) {
-          if (retryableCodes.has(toImapError(error, this.label).code) || !client.usable) throw error;
           meta.length = done;
+          throw error;
         }
-        for (const uid of uids) {
-          try {
-            await fetchOnce([uid], withBody);
-          } catch (error) {
-            const failure = toImapError(error, this.label);
-            if (retryableCodes.has(failure.code) || !client.usable) throw error;
-            context.reportUnreadable({
-              key: mailKey(folder.folder.path, uidValidity, uid),
-              folderPath: folder.folder.path,
-              kind: 'mail',
-              reason: failure.message,
-            });
-          }
-        }
-      };
-      let batch: number[] = [];
-      let batchBytes = 0;
-      for (const { uid, size } of sizes) {
-        if (size > this.tuning.inlineBodyBytes) continue;
-        if (batch.length > 0 && batchBytes + size > this.tuning.pageBodyBytes) {
-          await fetchBatch(batch, true);
-          batch = [];
-          batchBytes = 0;
-        }
-        batch.push(uid);
-        batchBytes += size;
-      }
-      await fetchBatch(batch, true);
-      await fetchBatch(
-        sizes.filter(({ size }) => size > this.tuning.inlineBodyBytes).map(({ uid }) => uid),
-        false,
-      );
-      meta.sort((a, b) => a.uid - b.uid);
-      return { meta, bodies };
+      });
+      return meta.sort((a, b) => a.uid - b.uid);
     });
+  }
+
+  /** The bodies of `uids` (small messages) in one FETCH. */
+  private fetchBodies(folder: ImapFolder, uidValidity: string, uids: number[], context: SourceContext): Promise<Map<number, Buffer>> {
+    return this.inFolder(folder.selectPath, uidValidity, async (client) => {
+      const bodies = new Map<number, Buffer>();
+      await this.fetchEach(client, folder, uidValidity, uids, context, async (some) => {
+        const got: number[] = [];
+        try {
+          for await (const message of client.fetch(uidSet(some), { uid: true, source: true }, { uid: true })) {
+            if (!message.source) continue;
+            bodies.set(message.uid, message.source);
+            got.push(message.uid);
+          }
+        } catch (error) {
+          for (const uid of got) bodies.delete(uid);
+          throw error;
+        }
+      });
+      return bodies;
+    });
+  }
+
+  /**
+   * A server that refuses one message (NO, unparsable answer) must not sink the folder: a refused batch
+   * is retried one message at a time and each refusal becomes a per-item failure with its reason.
+   */
+  private async fetchEach(
+    client: ImapFlow,
+    folder: ImapFolder,
+    uidValidity: string,
+    uids: number[],
+    context: SourceContext,
+    fetch: (uids: number[]) => Promise<void>,
+  ): Promise<void> {
+    if (uids.length === 0) return;
+    try {
+      await fetch(uids);
+      return;
+    } catch (error) {
+      if (retryableCodes.has(toImapError(error, this.label).code) || !client.usable) throw error;
+    }
+    for (const uid of uids) {
+      try {
+        await fetch([uid]);
+      } catch (error) {
+        const failure = toImapError(error, this.label);
+        if (retryableCodes.has(failure.code) || !client.usable) throw error;
+        context.reportUnreadable({ key: mailKey(folder.folder.path, uidValidity, uid), folderPath: folder.folder.path, kind: 'mail', reason: failure.message });
+      }
+    }
   }
 
   private mailItem(folder: ImapFolder, uidValidity: string, meta: MessageMeta, body: Buffer | undefined): MailItem {

@@ -2,8 +2,6 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
 import type { AutocompleteEntry } from '../../../contract/index.js';
-import { autocompleteCsv } from '../../autocomplete/export.js';
-import { isX500, mergeAutocomplete, readAutocomplete, writeAutocompleteFile } from '../../autocomplete/index.js';
 import { writeAtomically } from './manifest.js';
 
 export const AUTOCOMPLETE_STREAM = 'autocomplete.dat';
@@ -27,6 +25,12 @@ export class DirAutocomplete {
   }
 
   private async merge(folder: readonly string[], entries: readonly AutocompleteEntry[]): Promise<void> {
+    // Loaded on the first autocomplete item: a mail-only archive (IMAP, eml) never pays for the stream
+    // codec and csv-stringify in its memory (issue 15: RSS).
+    const [{ autocompleteCsv }, { isX500, mergeAutocomplete, readAutocomplete, writeAutocompleteFile }] = await Promise.all([
+      import('../../autocomplete/export.js'),
+      import('../../autocomplete/index.js'),
+    ]);
     const streamPath = join(this.root, ...folder, AUTOCOMPLETE_STREAM);
     const existing = await fs.readFile(streamPath).then(
       (bytes) => readAutocomplete(new Uint8Array(bytes), streamPath).file,
