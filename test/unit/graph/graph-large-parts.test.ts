@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { renderChunk } from '../../../electron/engine/targets/exchange/http-transport.js';
 import { messageRequestBody } from '../../../electron/engine/targets/graph/json-body.js';
 import { cutLargeParts } from '../../../electron/engine/targets/graph/mapping/large-parts.js';
-import { attachmentJson, parseMime } from '../../../electron/engine/targets/graph/mapping/mail.js';
+import { attachmentJson, graphMessage, parseMime } from '../../../electron/engine/targets/graph/mapping/mail.js';
+import { mailItem } from '../../integration/graph/graph-helpers.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
 
 const options = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
@@ -64,7 +65,7 @@ describe('large base64 parts decoded natively, not by mailparser', () => {
       { name: 'a.bin', contentType: 'application/octet-stream', bytes: randomBytes(150_001), isInline: false },
       { name: 'b "c".png', contentType: 'image/png', bytes: randomBytes(49_152), isInline: true, contentId: 'img@x' },
       { name: 'empty', contentType: 'text/plain', bytes: Buffer.alloc(0), isInline: false },
-    ];
+    ].map((attachment) => ({ ...attachment, size: attachment.bytes.length }));
     const request = messageRequestBody(body, attachments);
     const sent = Buffer.concat(request.chunks.map((chunk) => Buffer.from(renderChunk(chunk))));
     const expected = Buffer.from(JSON.stringify({ ...body, attachments: attachments.map(attachmentJson) }));
@@ -73,5 +74,21 @@ describe('large base64 parts decoded natively, not by mailparser', () => {
     // Nothing of the base64 exists before the transport renders it.
     expect(request.chunks.filter((chunk) => typeof chunk === 'string').every((chunk) => (chunk as string).length < 1000)).toBe(true);
     expect(messageRequestBody({}, attachments.slice(0, 1)).chunks.map((chunk) => renderChunk(chunk).toString()).join('')).toBe(JSON.stringify({ attachments: [attachmentJson(attachments[0] as (typeof attachments)[0])] }));
+  });
+
+  it('sends a cut part as the MIME\'s own base64 without decoding it, the same bytes as the decoded-and-encoded JSON', async () => {
+    const canonical = withAttachment(randomBytes(300_000), 76);
+    const unpadded = Buffer.from(withAttachment(randomBytes(100_000), 76).toString('latin1').replace(/=+\r\n--b1--/, '\r\n--b1--'), 'latin1');
+    for (const [index, mime] of [canonical, unpadded].entries()) {
+      const message = await graphMessage(mailItem(`k${index}`, { path: ['Inbox'] }, mime), mime, 'hash');
+      const attachment = message.inlineAttachments[0];
+      expect(attachment?.base64?.canonical, String(index)).toBe(index === 0);
+      const request = messageRequestBody(message.body, message.inlineAttachments);
+      const sent = Buffer.concat(request.chunks.map((chunk) => Buffer.from(renderChunk(chunk))));
+      const original = (await simpleParser(mime, options)).attachments[0]?.content;
+      const expected = Buffer.from(JSON.stringify({ ...message.body, attachments: [{ ...attachmentJson(attachment as NonNullable<typeof attachment>), contentBytes: original?.toString('base64') }] }));
+      expect(sent.equals(expected), String(index)).toBe(true);
+      expect(request.bytes, String(index)).toBe(expected.length);
+    }
   });
 });

@@ -1,10 +1,14 @@
 import type { BodyChunk, DeferredChunk, RequestBody } from '../exchange/http-transport.js';
+import { partPieces } from './mapping/large-parts.js';
 import { attachmentJson, attachmentMeta, type GraphAttachment } from './mapping/mail.js';
 
 /** Raw bytes per base64 piece: 48 KB in, 64 KB out, a multiple of 3 so pieces join without padding. */
 const pieceBytes = 48 * 1024;
 
-function base64Pieces(bytes: Buffer): DeferredChunk[] {
+function base64Pieces(attachment: GraphAttachment): DeferredChunk[] {
+  // Cut from the MIME with canonical base64: its own text goes out, never decoded.
+  if (attachment.base64?.canonical) return partPieces(attachment.base64);
+  const bytes = attachment.bytes;
   const pieces: DeferredChunk[] = [];
   for (let start = 0; start < bytes.length; start += pieceBytes) {
     const end = Math.min(bytes.length, start + pieceBytes);
@@ -25,7 +29,7 @@ export function messageRequestBody(body: Record<string, unknown>, attachments: r
   const chunks: BodyChunk[] = [`${head.slice(0, -1)}${head === '{}' ? '' : ','}"attachments":[`];
   attachments.forEach((attachment, index) => {
     const meta = JSON.stringify(attachmentMeta(attachment));
-    chunks.push(`${index === 0 ? '' : ','}${meta.slice(0, -1)},"contentBytes":"`, ...base64Pieces(attachment.bytes), '"}');
+    chunks.push(`${index === 0 ? '' : ','}${meta.slice(0, -1)},"contentBytes":"`, ...base64Pieces(attachment), '"}');
   });
   chunks.push(']}');
   const bytes = chunks.reduce((sum, chunk) => sum + (typeof chunk === 'string' ? Buffer.byteLength(chunk) : Buffer.isBuffer(chunk) ? chunk.length : chunk.bytes), 0);

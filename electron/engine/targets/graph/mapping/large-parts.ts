@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import type { DeferredChunk } from '../../exchange/http-transport.js';
+
 /**
  * mailparser decodes base64 through a JavaScript stream (libbase64: a RegExp pass, string copies,
  * Buffer.concat per chunk); for a message with a 1 MB attachment that was about half of the Graph
@@ -12,11 +14,22 @@ import { randomBytes } from 'node:crypto';
 /** Parts smaller than this are left to mailparser (the marker saves nothing there). */
 export const largePartBytes = 64 * 1024;
 
+/** A part's base64 text where it lies in the MIME, not decoded. */
+export interface Base64Part {
+  readonly source: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** Decoded length. */
+  readonly bytes: number;
+  /** The text without line breaks is exactly the canonical base64 of its bytes (padded, no stray bits): it can be sent as is. */
+  readonly canonical: boolean;
+}
+
 export interface CutParts {
   /** The MIME with each large part's body replaced by its marker's base64. */
   readonly mime: Buffer;
-  /** marker (latin1) → the part's decoded bytes, decoded when asked. */
-  readonly parts: Map<string, () => Buffer>;
+  /** marker (latin1) → the part. */
+  readonly parts: Map<string, Base64Part>;
 }
 
 const alphabet = new Uint8Array(256);
@@ -25,20 +38,32 @@ const CR = 13;
 const LF = 10;
 const EQ = 61;
 
-/** Only the base64 alphabet and CR/LF, with '=' padding only at the very end. */
-function plainBase64(mime: Buffer, start: number, end: number): boolean {
+/** Only the base64 alphabet and CR/LF, with '=' padding only at the very end: its characters and padding, or undefined. */
+function plainBase64(mime: Buffer, start: number, end: number): { chars: number; padding: number } | undefined {
   let padding = 0;
+  let chars = 0;
   for (let i = start; i < end; i += 1) {
     const c = mime[i] as number;
     if (c === CR || c === LF) continue;
+    chars += 1;
     if (c === EQ) {
       padding += 1;
-      if (padding > 2) return false;
+      if (padding > 2) return undefined;
       continue;
     }
-    if (padding > 0 || alphabet[c] !== 1) return false;
+    if (padding > 0 || alphabet[c] !== 1) return undefined;
   }
-  return true;
+  return { chars, padding };
+}
+
+/** The last four characters (line breaks skipped) decode and encode back to themselves. */
+function canonicalEnd(mime: Buffer, start: number, end: number): boolean {
+  let quantum = '';
+  for (let i = end - 1; i >= start && quantum.length < 4; i -= 1) {
+    const c = mime[i] as number;
+    if (c !== CR && c !== LF) quantum = String.fromCharCode(c) + quantum;
+  }
+  return quantum.length === 4 && Buffer.from(quantum, 'base64').toString('base64') === quantum;
 }
 
 /** The end of the header block starting at `from`: index of the body's first byte, or -1. */
@@ -59,6 +84,8 @@ function header(block: string, name: string): string | undefined {
 interface Leaf {
   start: number;
   end: number;
+  chars: number;
+  padding: number;
 }
 
 /** Large plain-base64 leaves of the entity in [from, to), depth-first in document order. */
@@ -99,7 +126,8 @@ function leaves(mime: Buffer, from: number, to: number, depth: number, out: Leaf
   }
   const encoding = (header(block, 'content-transfer-encoding') ?? '').toLowerCase();
   if (encoding !== 'base64' || type.startsWith('text/') || type.startsWith('message/')) return true;
-  if (to - split.body >= minBytes && plainBase64(mime, split.body, to)) out.push({ start: split.body, end: to });
+  const plain = to - split.body >= minBytes ? plainBase64(mime, split.body, to) : undefined;
+  if (plain) out.push({ start: split.body, end: to, ...plain });
   return true;
 }
 
@@ -107,17 +135,9 @@ function leaves(mime: Buffer, from: number, to: number, depth: number, out: Leaf
  * Base64 in [start, end) (plain: checked by plainBase64) decoded into one Buffer of its exact size,
  * 64 KB of text at a time: a 30 MB part never exists as one 30 MB string beside its bytes.
  */
-function decodePiecewise(mime: Buffer, start: number, end: number): Buffer {
-  let chars = 0;
-  let padding = 0;
-  for (let i = start; i < end; i += 1) {
-    const c = mime[i] as number;
-    if (c === CR || c === LF) continue;
-    chars += 1;
-    if (c === EQ) padding += 1;
-  }
-  const data = chars - padding;
-  const out = Buffer.allocUnsafe(Math.floor((data * 3) / 4));
+export function decodePart(part: Base64Part): Buffer {
+  const { source: mime, start, end } = part;
+  const out = Buffer.allocUnsafe(part.bytes);
   let written = 0;
   let carry = '';
   for (let at = start; at < end; at += 64 * 1024) {
@@ -135,14 +155,42 @@ export function cutLargeParts(mime: Buffer, minBytes = largePartBytes): CutParts
   if (!leaves(mime, 0, mime.length, 0, found, minBytes) || found.length === 0) return undefined;
   const tag = randomBytes(9).toString('hex');
   const pieces: Buffer[] = [];
-  const parts = new Map<string, () => Buffer>();
+  const parts = new Map<string, Base64Part>();
   let at = 0;
   found.forEach((leaf, index) => {
     const marker = `cloudward-part-${tag}-${index}`;
     pieces.push(mime.subarray(at, leaf.start), Buffer.from(Buffer.from(marker, 'latin1').toString('base64'), 'latin1'));
-    parts.set(marker, () => decodePiecewise(mime, leaf.start, leaf.end));
+    const bytes = Math.floor(((leaf.chars - leaf.padding) * 3) / 4);
+    parts.set(marker, { source: mime, start: leaf.start, end: leaf.end, bytes, canonical: leaf.chars % 4 === 0 && canonicalEnd(mime, leaf.start, leaf.end) });
     at = leaf.end;
   });
   pieces.push(mime.subarray(at));
   return { mime: Buffer.concat(pieces), parts };
+}
+
+/**
+ * A canonical part's base64 as chunks of at most 64 KB of MIME, line breaks dropped when each is
+ * written: the JSON carries the MIME's own base64, with no decoded copy and no re-encoding.
+ */
+export function partPieces(part: Base64Part): DeferredChunk[] {
+  const pieces: DeferredChunk[] = [];
+  for (let at = part.start; at < part.end; at += 64 * 1024) {
+    const from = at;
+    const to = Math.min(part.end, at + 64 * 1024);
+    let bytes = 0;
+    for (let i = from; i < to; i += 1) if (part.source[i] !== CR && part.source[i] !== LF) bytes += 1;
+    pieces.push({
+      bytes,
+      render: () => {
+        const out = Buffer.allocUnsafe(bytes);
+        let o = 0;
+        for (let i = from; i < to; i += 1) {
+          const c = part.source[i] as number;
+          if (c !== CR && c !== LF) out[o++] = c;
+        }
+        return out;
+      },
+    });
+  }
+  return pieces;
 }

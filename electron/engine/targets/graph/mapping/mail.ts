@@ -2,7 +2,7 @@ import { type AddressObject, type Attachment, type ParsedMail, simpleParser } fr
 
 import type { MailItem } from '../../../model/items.js';
 import { graphSourceKeyProperty } from '../../exchange/source-key.js';
-import { cutLargeParts, type CutParts } from './large-parts.js';
+import { type Base64Part, cutLargeParts, type CutParts, decodePart } from './large-parts.js';
 
 /**
  * An RFC 5322 message as a Graph JSON message that Exchange stores as a received (or sent) item, not
@@ -27,7 +27,11 @@ export const createRequestLimit = 3_900_000;
 export interface GraphAttachment {
   readonly name: string;
   readonly contentType: string;
+  /** Decoded on first use when the attachment came from a cut part (`base64`). */
   readonly bytes: Buffer;
+  readonly size: number;
+  /** Where its base64 lies in the MIME, when it was cut out before parsing (large-parts.ts). */
+  readonly base64?: Base64Part;
   readonly isInline: boolean;
   readonly contentId?: string;
 }
@@ -70,12 +74,23 @@ const rebuiltHeaders = new Set([
   'mime-version', 'importance', 'x-priority', 'priority', 'content-disposition', 'content-id',
 ]);
 
-function attachmentOf(attachment: Attachment, index: number): GraphAttachment {
+function attachmentOf(attachment: Attachment, index: number, part: Base64Part | undefined): GraphAttachment {
   const embedded = attachment.contentType === 'message/rfc822';
   const name = attachment.filename ?? (embedded ? `message-${index + 1}.eml` : `attachment-${index + 1}`);
   const cid = attachment.cid ?? attachment.contentId?.replace(/^<|>$/g, '');
   const inline = attachment.related === true || (attachment.contentDisposition === 'inline' && cid !== undefined);
-  return { name, contentType: attachment.contentType || 'application/octet-stream', bytes: attachment.content, isInline: inline, ...(cid ? { contentId: cid } : {}) };
+  const common = { name, contentType: attachment.contentType || 'application/octet-stream', isInline: inline, ...(cid ? { contentId: cid } : {}) };
+  if (!part) return { ...common, bytes: attachment.content, size: attachment.content.length };
+  let decoded: Buffer | undefined;
+  return {
+    ...common,
+    size: part.bytes,
+    base64: part,
+    get bytes(): Buffer {
+      decoded ??= decodePart(part);
+      return decoded;
+    },
+  };
 }
 
 export function messageFlags(item: MailItem): number {
@@ -90,40 +105,46 @@ function labelKeywords(keywords: readonly string[]): string[] {
 
 const parseOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
 
-/** Puts each cut part's bytes back in place of its marker; false if the markers did not map one to one. */
-function restoreParts(attachments: Attachment[], parts: CutParts['parts']): boolean {
+/** Finds each cut part's attachment by its marker; undefined if the markers did not map one to one. */
+function findParts(attachments: Attachment[], parts: CutParts['parts']): Map<Attachment, Base64Part> | undefined {
   const seen = new Set<string>();
-  const hits: { attachment: Attachment; decode: () => Buffer }[] = [];
+  const hits = new Map<Attachment, Base64Part>();
   for (const attachment of attachments) {
     if (attachment.content.length > 64) continue;
     const marker = attachment.content.toString('latin1');
-    const decode = parts.get(marker);
-    if (!decode) continue;
-    if (seen.has(marker)) return false;
+    const part = parts.get(marker);
+    if (!part) continue;
+    if (seen.has(marker)) return undefined;
     seen.add(marker);
-    hits.push({ attachment, decode });
+    hits.set(attachment, part);
   }
-  if (seen.size !== parts.size) return false;
-  for (const { attachment, decode } of hits) {
-    attachment.content = decode();
-    attachment.size = attachment.content.length;
-  }
-  return true;
+  return seen.size === parts.size ? hits : undefined;
 }
 
-/** mailparser's reading of the MIME, with large base64 parts decoded natively (large-parts.ts); the same result. */
-export async function parseMime(mime: Uint8Array, minPartBytes?: number): Promise<ParsedMail> {
+/** mailparser's reading, with each cut part's attachment mapped to its base64 in the MIME (content still the marker). */
+async function parseCut(mime: Uint8Array, minPartBytes?: number): Promise<{ parsed: ParsedMail; parts: Map<Attachment, Base64Part> }> {
   const source = Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength);
   const cut = cutLargeParts(source, minPartBytes);
   if (cut) {
     const parsed = await simpleParser(cut.mime, parseOptions);
-    if (restoreParts(parsed.attachments, cut.parts)) return parsed;
+    const parts = findParts(parsed.attachments, cut.parts);
+    if (parts) return { parsed, parts };
   }
-  return simpleParser(source, parseOptions);
+  return { parsed: await simpleParser(source, parseOptions), parts: new Map() };
+}
+
+/** mailparser's reading of the MIME, with large base64 parts decoded natively (large-parts.ts); the same result. */
+export async function parseMime(mime: Uint8Array, minPartBytes?: number): Promise<ParsedMail> {
+  const { parsed, parts } = await parseCut(mime, minPartBytes);
+  for (const [attachment, part] of parts) {
+    attachment.content = decodePart(part);
+    attachment.size = attachment.content.length;
+  }
+  return parsed;
 }
 
 export async function graphMessage(item: MailItem, mime: Uint8Array, keyHash: string): Promise<GraphMessage> {
-  const parsed = await parseMime(mime);
+  const { parsed, parts } = await parseCut(mime);
   const lost: string[] = [];
   const body: Record<string, unknown> = {};
   if (parsed.subject !== undefined) body.subject = parsed.subject;
@@ -182,14 +203,14 @@ export async function graphMessage(item: MailItem, mime: Uint8Array, keyHash: st
   properties.push(graphSourceKeyProperty(keyHash));
   body.singleValueExtendedProperties = properties;
 
-  const attachments = parsed.attachments.map(attachmentOf);
+  const attachments = parsed.attachments.map((attachment, index) => attachmentOf(attachment, index, parts.get(attachment)));
   if (parsed.attachments.some((a) => a.contentType === 'message/rfc822')) lost.push('attached messages are kept as .eml files, not as Outlook items');
   const inlineNow: GraphAttachment[] = [];
   const later: GraphAttachment[] = [];
   let size = Buffer.byteLength(JSON.stringify(body));
   for (const attachment of attachments) {
-    const encoded = Math.ceil(attachment.bytes.length / 3) * 4 + 300;
-    if (attachment.bytes.length < inlineAttachmentLimit && size + encoded < createRequestLimit) {
+    const encoded = Math.ceil(attachment.size / 3) * 4 + 300;
+    if (attachment.size < inlineAttachmentLimit && size + encoded < createRequestLimit) {
       inlineNow.push(attachment);
       size += encoded;
     } else later.push(attachment);
