@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +86,52 @@ describe('eml source', () => {
     const root = mkdtempSync(join(tmpdir(), 'cw-eml-'));
     writeFileSync(join(root, 'x.eml'), 'x');
     await expect(new EmlSource(join(root, 'x.eml')).open()).rejects.toThrow(/is not a folder/);
+  });
+});
+
+describe('eml source, large messages', () => {
+  it('holds only the header block of large messages while reading ahead, and loads each whole when asked', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cw-eml-large-'));
+    const body = Buffer.alloc(6 * 1024 * 1024, 'x');
+    for (let i = 0; i < 12; i++) {
+      const file = join(root, `m${String(i).padStart(2, '0')}.eml`);
+      // Header, then the one body buffer appended: no garbage buffers to muddy the memory figure.
+      writeFileSync(file, message(`big${i}@x`, `Big ${i}`));
+      appendFileSync(file, body);
+    }
+    const source = new EmlSource(root);
+    await source.open();
+    const before = process.memoryUsage().arrayBuffers;
+    const iterator = source.entries(context())[Symbol.asyncIterator]();
+    await iterator.next(); // the folder
+    const first = (await iterator.next()).value as SourceEntry;
+    // Read-ahead has run now: eight 6 MB files would be 48 MB, even one 6 MB; their heads are 2 MB.
+    const held = process.memoryUsage().arrayBuffers - before;
+    expect(held).toBeLessThan(8 * 1024 * 1024);
+    const item = first.type === 'item' ? (first.item as MailItem) : undefined;
+    expect(item).toMatchObject({ messageId: '<big0@x>', title: 'Big 0', size: body.length + message('big0@x', 'Big 0').length });
+    const loaded = Buffer.from(await item!.load());
+    expect(loaded.length).toBe(body.length + message('big0@x', 'Big 0').length);
+    expect(loaded.subarray(loaded.length - 16).toString()).toBe('x'.repeat(16));
+    await iterator.return?.();
+  });
+
+  it('reads ahead at most about 2 MB of messages small enough to hold whole', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cw-eml-ahead-'));
+    const body = Buffer.alloc(900 * 1024, 'y');
+    for (let i = 0; i < 12; i++) {
+      const file = join(root, `m${String(i).padStart(2, '0')}.eml`);
+      writeFileSync(file, message(`mid${i}@x`, `Mid ${i}`));
+      appendFileSync(file, body);
+    }
+    const source = new EmlSource(root);
+    await source.open();
+    const before = process.memoryUsage().arrayBuffers;
+    const iterator = source.entries(context())[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+    // Eight 0.9 MB files ahead would be 7.2 MB; the byte bound keeps about three.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(5 * 1024 * 1024);
+    await iterator.return?.();
   });
 });

@@ -10,8 +10,16 @@ import { readHeaderSummary } from './mail-headers.js';
 
 /** Files larger than this are not read into memory at all: no target takes them (Exchange: 150 MB). */
 const maxReadBytes = 256 * 1024 * 1024;
-/** Files read ahead of the pipeline, so disk latency overlaps hashing and writing. */
+/**
+ * Files up to this size are read whole as they are listed; a larger one only its head (the header block the
+ * summary reads, at most 256 KB), the whole file when a target asks for it. Otherwise every read-ahead slot
+ * of every parallel mailbox could hold a message of up to 256 MB.
+ */
+const eagerBytes = 1024 * 1024;
+const headBytes = 256 * 1024 + 4;
+/** Files read ahead of the pipeline, at most this many and (beyond the first) this many bytes per mailbox. */
 const readAhead = 8;
+const readAheadBytes = 2 * 1024 * 1024;
 
 interface MessageFile {
   path: string;
@@ -72,19 +80,24 @@ export class EmlSource implements Source {
   async *entries(context: SourceContext): AsyncIterable<SourceEntry> {
     for await (const plan of this.plans()) {
       yield { type: 'folder', folder: plan.folder };
-      const pending: Promise<SourceEntry | undefined>[] = [];
+      const pending: { entry: SourceEntry | undefined; bytes: number }[] = [];
+      let pendingBytes = 0;
       let next = 0;
       const fill = (): void => {
-        while (pending.length < readAhead && next < plan.files.length) {
+        while (pending.length < readAhead && next < plan.files.length && (pending.length === 0 || pendingBytes < readAheadBytes)) {
           const file = plan.files[next++];
-          if (file) pending.push(this.read(file, plan.folder, context));
+          if (!file) continue;
+          const read = this.read(file, plan.folder, context);
+          pending.push(read);
+          pendingBytes += read.bytes;
         }
       };
       fill();
       while (pending.length > 0) {
-        const entry = await pending.shift();
+        const read = pending.shift()!;
+        pendingBytes -= read.bytes;
         fill();
-        if (entry) yield entry;
+        if (read.entry) yield read.entry;
         if (context.signal.aborted) return;
       }
     }
@@ -92,22 +105,24 @@ export class EmlSource implements Source {
 
   async close(): Promise<void> {}
 
-  private async read(file: MessageFile, folder: SourceFolder, context: SourceContext): Promise<SourceEntry | undefined> {
+  /** The entry and the bytes it holds in memory until the pipeline takes it. */
+  private read(file: MessageFile, folder: SourceFolder, context: SourceContext): { entry: SourceEntry | undefined; bytes: number } {
     if (context.isSettled(file.key)) {
-      return { type: 'item', item: this.item(file, folder, 0, {}, () => fs.readFile(file.path)) };
+      return { entry: { type: 'item', item: this.item(file, folder, 0, {}, () => fs.readFile(file.path)) }, bytes: 0 };
     }
     try {
       // Synchronous on purpose: for many small local files, four plain syscalls beat four thread-pool
       // round trips by a wide margin, and the engine never runs on the UI thread.
-      const { bytes, size, mtime } = readSmallFile(file.path);
+      const { bytes, head, size, mtime } = readFileOrHead(file.path);
       const fileTime: FileTime = file.delivered ? { time: file.delivered, what: 'the delivery time in its Maildir file name' } : { time: mtime, what: "the file's modification time" };
-      if (!bytes) {
-        return { type: 'item', item: this.item(file, folder, size, {}, () => fs.readFile(file.path)) };
+      if (!head) {
+        return { entry: { type: 'item', item: this.item(file, folder, size, {}, () => fs.readFile(file.path)) }, bytes: 0 };
       }
-      return { type: 'item', item: this.item(file, folder, size, readHeaderSummary(bytes), () => Promise.resolve(bytes), fileTime) };
+      const load = bytes ? () => Promise.resolve(bytes) : () => fs.readFile(file.path);
+      return { entry: { type: 'item', item: this.item(file, folder, size, readHeaderSummary(head), load, fileTime) }, bytes: head.length };
     } catch (error) {
       context.reportUnreadable({ key: file.key, folderPath: folder.path, kind: 'mail', reason: `Cannot read ${file.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-      return undefined;
+      return { entry: undefined, bytes: 0 };
     }
   }
 
@@ -199,20 +214,26 @@ function maildirFlags(sub: 'new' | 'cur', info: string): MailFlags {
   };
 }
 
-/** The file's bytes (not when it is too large to hold in memory), size and modification time. */
-function readSmallFile(path: string): { bytes?: Buffer; size: number; mtime: Date } {
+/**
+ * Size, modification time and the file's head; `bytes` (the whole file, the head itself) when it is small
+ * enough to hold. No head when the file is too large for any target.
+ */
+function readFileOrHead(path: string): { bytes?: Buffer; head?: Buffer; size: number; mtime: Date } {
   const fd = openSync(path, 'r');
   try {
     const { size, mtime } = fstatSync(fd);
     if (size > maxReadBytes) return { size, mtime };
-    const buffer = Buffer.allocUnsafe(size);
+    const whole = size <= eagerBytes;
+    const wanted = whole ? size : headBytes;
+    const buffer = Buffer.allocUnsafe(wanted);
     let offset = 0;
-    while (offset < size) {
-      const read = readSync(fd, buffer, offset, size - offset, offset);
+    while (offset < wanted) {
+      const read = readSync(fd, buffer, offset, wanted - offset, offset);
       if (read === 0) break;
       offset += read;
     }
-    return { bytes: offset === size ? buffer : buffer.subarray(0, offset), size: offset, mtime };
+    const head = offset === wanted ? buffer : buffer.subarray(0, offset);
+    return whole ? { bytes: head, head, size: offset, mtime } : { head, size, mtime };
   } finally {
     closeSync(fd);
   }
