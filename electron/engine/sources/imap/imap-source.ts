@@ -48,7 +48,7 @@ export interface ImapTuning {
   pageSize: number;
   /** Messages up to this size are fetched with their page; larger ones stream in chunks in load(). */
   inlineBodyBytes: number;
-  /** Upper bound of small messages' bodies fetched at once, and so held by the source. */
+  /** Upper bound of small messages' bodies per FETCH; the source holds two such runs at most. */
   pageBodyBytes: number;
   /** Partial FETCH size for large messages. */
   chunkBytes: number;
@@ -191,8 +191,8 @@ export class ImapSource implements Source {
 
   /**
    * Walks `uids` a page at a time; a dropped connection resumes after the last UID handed out. Within a
-   * page, the bodies of small messages come in runs of at most pageBodyBytes, and each run is handed out
-   * before the next is fetched: what the source holds is one run, whatever the page's messages weigh.
+   * page, the bodies of small messages come in runs of at most pageBodyBytes; the next run is fetched
+   * while one is handed out, so the source holds two runs, whatever the page's messages weigh.
    */
   private async *pages(
     folder: ImapFolder,
@@ -215,17 +215,34 @@ export class ImapSource implements Source {
         if (error instanceof UidValidityChanged) return 'uidvalidity-changed';
         throw error;
       }
+      const runs: { start: number; end: number; inline: number[] }[] = [];
       for (let start = 0; start < listed.length; ) {
+        const run = this.bodyRun(listed, start);
+        runs.push({ start, ...run });
+        start = run.end;
+      }
+      const fetchRun = (index: number): Promise<Map<number, Buffer>> => {
+        const run = runs[index];
+        if (!run || run.inline.length === 0) return Promise.resolve(new Map());
+        const fetching = this.retrying('FETCH', context.signal, () => this.fetchBodies(folder, uidValidity, run.inline, context));
+        // Awaited below; until then (or if the consumer stops early) its failure must not go unhandled.
+        fetching.catch(() => undefined);
+        return fetching;
+      };
+      let pending = fetchRun(0);
+      for (const [index, run] of runs.entries()) {
         if (context.signal.aborted) throw new CloudwardError('CANCELLED', 'The job was cancelled');
-        const { end, inline } = this.bodyRun(listed, start);
         let bodies: Map<number, Buffer>;
         try {
-          bodies = inline.length === 0 ? new Map() : await this.retrying('FETCH', context.signal, () => this.fetchBodies(folder, uidValidity, inline, context));
+          bodies = await pending;
         } catch (error) {
           if (error instanceof UidValidityChanged) return 'uidvalidity-changed';
           throw error;
         }
-        for (const meta of listed.slice(start, end)) {
+        // The next run is read while this one is converted and written (reading is most of a mailbox's
+        // wall time): two runs in memory at most.
+        pending = fetchRun(index + 1);
+        for (const meta of listed.slice(run.start, run.end)) {
           if (meta.size > this.tuning.inlineBodyBytes) {
             yield { type: 'item', item: this.mailItem(folder, uidValidity, meta, undefined) };
             continue;
@@ -235,7 +252,6 @@ export class ImapSource implements Source {
           if (body !== undefined) yield { type: 'item', item: this.mailItem(folder, uidValidity, meta, body) };
           bodies.delete(meta.uid);
         }
-        start = end;
       }
       next += page.length;
       const last = page[page.length - 1] ?? highest;
