@@ -3,6 +3,17 @@ import { useI18n } from '../i18n/i18n-context.js';
 import { formatBytes, formatDuration, formatNumber } from '../state/format.js';
 import { errorText } from './widgets.js';
 
+/**
+ * The plan's size: unknown when no folder could say, "at least" when only some could (a sum of the known
+ * folders alone would understate it).
+ */
+function totalSize(plan: JobPlan, format: (bytes: number) => string, t: ReturnType<typeof useI18n>['t']): string {
+  if (plan.totals.items === 0) return format(0);
+  if (plan.totals.bytes === 0) return t('common.sizeUnknown');
+  const partial = plan.mailboxes.some((mailbox) => mailbox.folders.some((folder) => folder.items > 0 && folder.bytes === 0));
+  return partial ? t('common.sizeAtLeast', { size: format(plan.totals.bytes) }) : format(plan.totals.bytes);
+}
+
 /** A job:plan preview: totals, estimated time, then per mailbox its folders with counts and sizes. */
 export function PlanView({ plan, folderLimit = 200 }: { plan: JobPlan; folderLimit?: number }) {
   const { t, locale } = useI18n();
@@ -15,7 +26,7 @@ export function PlanView({ plan, folderLimit = 200 }: { plan: JobPlan; folderLim
         </div>
         <div>
           <dt>{t('common.size')}</dt>
-          <dd data-testid="plan-bytes">{plan.totals.bytes > 0 || plan.totals.items === 0 ? formatBytes(plan.totals.bytes, locale) : t('common.sizeUnknown')}</dd>
+          <dd data-testid="plan-bytes">{totalSize(plan, (bytes) => formatBytes(bytes, locale), t)}</dd>
         </div>
         <div>
           <dt>{t('common.alreadyDone')}</dt>

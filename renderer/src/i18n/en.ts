@@ -23,6 +23,7 @@ export const en = {
   'common.itemsMoved': 'Items moved',
   'common.size': 'Size',
   'common.sizeUnknown': 'size unknown',
+  'common.sizeAtLeast': 'at least {size}',
   'common.folder': 'Folder',
   'common.topFolder': '(top of the mailbox)',
   'common.foldersOf': 'Folders of {mailbox}',

@@ -25,6 +25,7 @@ export const fr: Dictionary = {
   'common.itemsMoved': 'Éléments déplacés',
   'common.size': 'Taille',
   'common.sizeUnknown': 'taille inconnue',
+  'common.sizeAtLeast': 'au moins {size}',
   'common.folder': 'Dossier',
   'common.topFolder': '(racine de la boîte)',
   'common.foldersOf': 'Dossiers de {mailbox}',

@@ -25,6 +25,7 @@ export const nl: Dictionary = {
   'common.itemsMoved': 'Items verhuisd',
   'common.size': 'Grootte',
   'common.sizeUnknown': 'grootte onbekend',
+  'common.sizeAtLeast': 'minstens {size}',
   'common.folder': 'Map',
   'common.topFolder': '(bovenste niveau van de mailbox)',
   'common.foldersOf': 'Mappen van {mailbox}',
