@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { RequestWindow } from '../../../electron/engine/targets/exchange/request-window.js';
+import { pacedWindow } from '../../../electron/engine/targets/ews/capabilities.js';
 
 /**
  * The server's side, as Exchange (and test/peers/ews) count it: request bytes in a sliding window, from the
@@ -98,5 +99,24 @@ describe('RequestWindow: paces on the request bytes the server counts', () => {
     await vi.advanceTimersByTimeAsync(10);
     await outcome;
     expect(window.used).toBe(100);
+  });
+});
+
+describe("the pipeline's window: the server's plus twice the measured round trip, capped", () => {
+  it('follows the round trip, within 20 ms and 1 % + 250 ms', () => {
+    expect(pacedWindow(300_000, 400)).toBe(300_800);
+    expect(pacedWindow(300_000, 2)).toBe(300_020);
+    expect(pacedWindow(300_000, 60_000)).toBe(303_250);
+    expect(pacedWindow(15_000, undefined)).toBe(15_400);
+  });
+
+  it('learns the round trip from answers', async () => {
+    let now = 0;
+    const window = new RequestWindow({ bytesPerWindow: 1000, windowMs: 1000, now: () => now });
+    expect(window.roundTripMs).toBeUndefined();
+    const release = await window.reserve(10, new AbortController().signal);
+    now = 300;
+    release();
+    expect(window.roundTripMs).toBe(300);
   });
 });

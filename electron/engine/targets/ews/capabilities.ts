@@ -1,4 +1,5 @@
 import type { ItemKind } from '../../../contract/index.js';
+import type { RequestWindow } from '../exchange/request-window.js';
 import type { TargetCapabilities } from '../target.js';
 
 export const MB = 1024 * 1024;
@@ -12,10 +13,10 @@ export const ceilingMaxItemMb = 150;
 export const initialWireFactor = 4 / 3;
 
 /**
- * The pipeline paces on item bytes; the server counts request bytes. The exact pacing is the target's
- * (exchange/request-window.ts), so the pipeline's estimate only has to keep batches coming: it uses the measured
- * ratio less 3 %, so the pipeline is a little ahead and the next request already waits when the window has room
- * (a window that starts idle is budget lost), yet it still shows most waits as "keeping under the budget".
+ * The pipeline paces on item bytes; the server counts request bytes. The exact count is the target's
+ * (exchange/request-window.ts), which never lets a request overflow the server's window. The pipeline's estimate
+ * follows the measured ratio, so most waits for budget happen in the pipeline, where the person sees them
+ * ("keeping under the mailbox budget") and `--profile` counts them as waiting, not writing.
  */
 export class WireFactor {
   private ratio = initialWireFactor;
@@ -33,7 +34,7 @@ export class WireFactor {
 
   /** Item bytes the pipeline may start per window. */
   itemBudget(serverBytesPerWindow: number): number {
-    return Math.floor(serverBytesPerWindow / (this.ratio * 0.97));
+    return Math.floor(serverBytesPerWindow / this.ratio);
   }
 }
 
@@ -53,7 +54,17 @@ export function serverBudget(budget: BudgetOverride = {}): { bytesPerWindow: num
   return { bytesPerWindow: budget.serverBytesPerWindow ?? 150 * MB, windowMs: budget.windowMs ?? 5 * 60_000 };
 }
 
-export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOverride = {}, wire: WireFactor = new WireFactor()): TargetCapabilities {
+/**
+ * The pipeline counts a request when it starts, the server once it has read it: the pipeline's window is longer by
+ * twice the measured round trip, so it, not the target's exact window, is the one that waits. Capped at the old
+ * fixed margin (1 % + 250 ms); past it (a slow server) the target's window waits instead, still exact.
+ */
+export function pacedWindow(serverWindowMs: number, roundTripMs: number | undefined): number {
+  const cap = serverWindowMs * 0.01 + 250;
+  return Math.round(serverWindowMs + Math.min(cap, Math.max(20, 2 * (roundTripMs ?? cap))));
+}
+
+export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOverride = {}, wire: WireFactor = new WireFactor(), window?: RequestWindow): TargetCapabilities {
   const server = serverBudget(budget);
   const itemMb = Math.min(ceilingMaxItemMb, Math.max(1, maxItemMb ?? defaultMaxItemMb));
   return {
@@ -68,8 +79,9 @@ export function ewsCapabilities(maxItemMb: number | undefined, budget: BudgetOve
       get bytesPerWindow() {
         return wire.itemBudget(server.bytesPerWindow);
       },
-      // The server's own window: the target's RequestWindow keeps the exact count, no margin is needed here.
-      windowMs: server.windowMs,
+      get windowMs() {
+        return pacedWindow(server.windowMs, window?.roundTripMs);
+      },
       // Vendor practice and Microsoft's advice: a small pool per mailbox, many mailboxes at once.
       maxConcurrent: budget.maxConcurrent ?? 3,
     },

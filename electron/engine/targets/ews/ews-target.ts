@@ -72,10 +72,13 @@ export class EwsTarget implements Target {
   private autocomplete: EwsAutocompleteList | undefined;
   /** Request bytes per item byte, learned from every CreateItem; the pipeline's budget follows it. */
   private readonly wire = new WireFactor();
+  /** The server's budget on request bytes, counted exactly; its round trip also sizes the pipeline's window. */
+  private readonly window: RequestWindow;
 
   constructor(private readonly options: EwsTargetOptions) {
     this.label = `ews:${options.mailbox}@${new URL(options.url).host}`;
-    this.capabilities = ewsCapabilities(options.maxItemMb, options.budget, this.wire);
+    this.window = new RequestWindow(serverBudget(options.budget));
+    this.capabilities = ewsCapabilities(options.maxItemMb, options.budget, this.wire, this.window);
   }
 
   private retrying<T>(action: () => Promise<T>, signal: AbortSignal = this.closer.signal): Promise<T> {
@@ -97,7 +100,7 @@ export class EwsTarget implements Target {
       mailbox: this.options.mailbox,
       requestTimeoutMs: this.options.requestTimeoutMs ?? 100_000,
       maxItemMb: this.maxItemMb,
-      window: new RequestWindow(serverBudget(this.options.budget)),
+      window: this.window,
     });
     this.folders = new FolderOperations(this.client);
     // One cheap call before the job: a blocked tenant (403), a bad token (401) or a missing mailbox fails here, not per item.

@@ -10,7 +10,8 @@ import { networkError } from './network-errors.js';
  */
 export interface DeferredChunk {
   readonly bytes: number;
-  render(): Buffer;
+  /** A string goes to the socket as UTF-8 without a Buffer of ours: Buffers per piece piled up until a GC (issue 15). */
+  render(): string | Buffer;
 }
 
 export type BodyChunk = string | Buffer | DeferredChunk;

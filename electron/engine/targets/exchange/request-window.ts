@@ -28,6 +28,7 @@ export class RequestWindow {
   private wakers: (() => void)[] = [];
   private readonly now: () => number;
   private readonly windowMs: number;
+  private roundTrip: number | undefined;
 
   constructor(private readonly options: RequestWindowOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -40,6 +41,11 @@ export class RequestWindow {
     const admitted = this.queue.then(() => this.admit(bytes, signal));
     this.queue = admitted.catch(() => undefined);
     return admitted;
+  }
+
+  /** Average time from admission to answer, ms (undefined before the first answer). */
+  get roundTripMs(): number | undefined {
+    return this.roundTrip;
   }
 
   /** Request bytes the server may still be counting right now (in flight and answered within a window). */
@@ -63,9 +69,12 @@ export class RequestWindow {
     this.inFlight += 1;
     this.inFlightBytes += bytes;
     let done = false;
+    const admittedAt = this.now();
     return () => {
       if (done) return;
       done = true;
+      const took = this.now() - admittedAt;
+      this.roundTrip = this.roundTrip === undefined ? took : this.roundTrip + (took - this.roundTrip) * 0.2;
       this.inFlight -= 1;
       this.inFlightBytes -= bytes;
       this.answered.push({ at: this.now(), bytes });
