@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import {
   CloudwardError,
   type ErrorCode,
@@ -122,6 +124,10 @@ export class MailboxRun {
       etaSeconds: undefined,
     };
     this.phase = mailboxClock(plan.label);
+    // Each write in flight, budget wait, gate wait and request listens on this signal: a target holding 4
+    // requests with their waits passes Node's default of 10 without leaking anything. Still bounded, so a
+    // real leak would warn.
+    setMaxListeners(256, this.abort.signal);
     if (jobSignal.aborted) this.abort.abort(jobSignal.reason);
     else jobSignal.addEventListener('abort', () => this.abort.abort(jobSignal.reason), { once: true });
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   CloudwardError,
   type ErrorInfo,
@@ -53,6 +54,8 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const gate = options.gate ?? new Gate();
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  // One listener per mailbox (20 in parallel is an ordinary batch) plus the job's own.
+  setMaxListeners(options.mailboxes.length + 64, signal);
   const runs: MailboxRun[] = [];
   // Every mailbox has its ledger row from the start, so progress lists queued ones with their real ids.
   const rows = options.mailboxes.map((plan) => ledger.findOrCreateMailbox(job.id, plan.label, plan.source, plan.target, plan.identity));
