@@ -9,7 +9,7 @@
  * counted. Each child migrates the `files` largest readable fixture PSTs as one mailbox, `mailboxes` times
  * (one target mailbox each, one after the other): "at the margin" is (CPU of N mailboxes − CPU of 1) / the
  * extra GB, which leaves out start-up, imports and the target's sign-in; "whole process" is everything the
- * process spent, for one mailbox. readpst runs `readpst -D -e` on the same files (its CPU from GNU time).
+ * process spent, for one mailbox. readpst runs `readpst -j 0 -D -e` on the same files (its CPU from GNU time).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -62,7 +62,7 @@ function readpstCpu(work: string): number {
   let cpu = 0;
   for (const file of files) {
     const out = mkdtempSync(path.join(work, 'readpst-'));
-    const result = spawnSync('/usr/bin/time', ['-f', '%U %S', 'readpst', '-D', '-e', '-q', '-o', out, file], { encoding: 'utf8' });
+    const result = spawnSync('/usr/bin/time', ['-f', '%U %S', 'readpst', '-j', '0', '-D', '-e', '-q', '-o', out, file], { encoding: 'utf8' });
     const [user, system] = (result.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
     cpu += (user ?? 0) + (system ?? 0);
     rmSync(out, { recursive: true, force: true });
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= rounds; round++) {
       const rp = existsSync('/usr/bin/time') ? readpstCpu(work) : undefined;
-      if (rp !== undefined) console.log(`round ${round} readpst -D -e: ${rp.toFixed(2)} CPU-s for the ${files.length} files = ${perGb(rp * 1000, bytes)} CPU-s/GB (whole processes)`);
+      if (rp !== undefined) console.log(`round ${round} readpst -j 0 -D -e: ${rp.toFixed(2)} CPU-s for the ${files.length} files = ${perGb(rp * 1000, bytes)} CPU-s/GB (whole processes)`);
       for (const [target, url] of [['dir', ''], ['ews', ews.url], ['graph', graph.url]] as const) {
         const one = await job(target, url, 1, work);
         const n = await job(target, url, many, work);
