@@ -20,9 +20,20 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh build of the current renderer sources, so a test never looks at a stale bundle. */
+/**
+ * A fresh build of the current renderer sources, so a test never looks at a stale bundle. Vitest sets
+ * NODE_ENV=test, which Vite would bake in: React's development build, whose StrictMode runs every effect twice
+ * (the wizard's preview asked the engine for two plans). The tests look at what ships: a production build.
+ */
 export async function buildRenderer(outDir: string): Promise<void> {
-  await build({ configFile: join(repoRoot, 'renderer/vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(repoRoot, 'renderer/vite.config.ts'), mode: 'production', build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /** Collects everything a user would call broken: console errors and warnings, page errors, failed requests. */
