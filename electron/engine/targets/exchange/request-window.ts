@@ -1,7 +1,7 @@
 import { CloudwardError } from '../../../contract/index.js';
 
 export interface RequestWindowOptions {
-  /** The server's budget in request bytes per window (Exchange Online: 150 MB per 5 minutes). */
+  /** The server's budget in request bytes per window (Exchange Online, EWS and Graph alike: 150 MB per 5 minutes per mailbox). */
   readonly bytesPerWindow: number;
   /** The server's window, ms. */
   readonly windowMs: number;
@@ -36,8 +36,11 @@ export class RequestWindow {
     this.windowMs = options.windowMs + 2;
   }
 
-  /** Waits until `bytes` fit; the returned function is called once the answer (or failure) is in. */
-  reserve(bytes: number, signal: AbortSignal): Promise<() => void> {
+  /**
+   * Waits until `bytes` fit; call the returned function once the answer (or failure) is in, with
+   * `counted` false when the server refused the request unread (Graph's 429): it then costs no budget.
+   */
+  reserve(bytes: number, signal: AbortSignal): Promise<(counted?: boolean) => void> {
     const admitted = this.queue.then(() => this.admit(bytes, signal));
     this.queue = admitted.catch(() => undefined);
     return admitted;
@@ -54,7 +57,7 @@ export class RequestWindow {
     return this.answeredBytes + this.inFlightBytes;
   }
 
-  private async admit(bytes: number, signal: AbortSignal): Promise<() => void> {
+  private async admit(bytes: number, signal: AbortSignal): Promise<(counted?: boolean) => void> {
     for (;;) {
       if (signal.aborted) throw new CloudwardError('CANCELLED', 'The job was cancelled');
       const now = this.now();
@@ -70,15 +73,17 @@ export class RequestWindow {
     this.inFlightBytes += bytes;
     let done = false;
     const admittedAt = this.now();
-    return () => {
+    return (counted = true) => {
       if (done) return;
       done = true;
       const took = this.now() - admittedAt;
       this.roundTrip = this.roundTrip === undefined ? took : this.roundTrip + (took - this.roundTrip) * 0.2;
       this.inFlight -= 1;
       this.inFlightBytes -= bytes;
-      this.answered.push({ at: this.now(), bytes });
-      this.answeredBytes += bytes;
+      if (counted) {
+        this.answered.push({ at: this.now(), bytes });
+        this.answeredBytes += bytes;
+      }
       const wakers = this.wakers;
       this.wakers = [];
       for (const wake of wakers) wake();

@@ -8,7 +8,7 @@ export const ceilingMaxItemMb = 150;
 /**
  * Graph counts upload bytes of POST/PATCH/PUT (150 MB per 5 minutes per app and mailbox,
  * GRAPH:throttling-limits#outlook-service-limits). The client paces on exactly those bytes
- * (upload-window.ts); the pipeline's own pacer, which can only see item (MIME) bytes, is a backstop
+ * (exchange/request-window.ts, shared with EWS); the pipeline's own pacer, which can only see item (MIME) bytes, is a backstop
  * at twice the budget that keeps a runaway bounded without ever being what holds the mailbox back
  * (issue 15: pacing there on MIME × 1.05 with a longer window left 8 % of the budget unused).
  */

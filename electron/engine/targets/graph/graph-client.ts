@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { CloudwardError } from '../../../contract/index.js';
 import type { AccessTokenSource } from '../exchange/auth/token-source.js';
+import { cancellableSleep } from '../exchange/cancellable-sleep.js';
 import { bodyOf, type HttpAnswer, type HttpTransport, type RequestBody } from '../exchange/http-transport.js';
+import { RequestWindow } from '../exchange/request-window.js';
 import { errorForStatus, toError } from './graph-errors.js';
-import { cancellableSleep, UploadWindow } from './upload-window.js';
 
 export interface GraphClientOptions {
   /** https://graph.microsoft.com, a national cloud, or a test peer; requests go to `{endpoint}/v1.0/...`. */
@@ -77,11 +78,11 @@ class Slots {
 export class GraphClient {
   private readonly slots: Slots;
   private readonly sent: number[] = [];
-  private readonly upload: UploadWindow | undefined;
+  private readonly upload: RequestWindow | undefined;
 
   constructor(private readonly options: GraphClientOptions) {
     this.slots = new Slots(options.maxConcurrent);
-    this.upload = options.upload ? new UploadWindow(options.upload) : undefined;
+    this.upload = options.upload ? new RequestWindow(options.upload) : undefined;
   }
 
   /**

@@ -16,7 +16,7 @@ import { messageObject, messageRequestBody } from './json-body.js';
 import { attachmentJson, graphMessage, inlineAttachmentLimit, messageFlagsId, type GraphAttachment } from './mapping/mail.js';
 import { contactJson, eventJson, eventTimes, eventZone, linkedResourceApp, taskJson } from './mapping/pim.js';
 import { SendGate } from './send-gate.js';
-import { cancellableSleep } from './upload-window.js';
+import { cancellableSleep } from '../exchange/cancellable-sleep.js';
 import { checkMail, checkTyped, readMailSelect, type ReadMail } from './verify.js';
 
 export interface GraphConnection {
