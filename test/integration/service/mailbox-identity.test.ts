@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { envelopeVersion, type ServiceCommand, type ServiceEvent, type ServiceRequest, type ServiceResponse } from '../../../electron/contract/index.js';
+import type { ServiceEvent, ServiceRequest } from '../../../electron/contract/index.js';
 import { createServiceHost, type ServiceHost } from '../../../electron/cli/service-host.js';
+import { callService as call } from '../../support/service-call.js';
 import { startEwsPeer, type EwsPeer } from '../../peers/ews/ews-peer.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
 import { writeEmlCorpus } from '../../support/generate-mail.js';
@@ -14,12 +15,6 @@ import { writeEmlCorpus } from '../../support/generate-mail.js';
  * mailbox reached under another EWS URL, continues the same ledger rows, so nothing arrives twice.
  * The EWS peer counts what it stores; it does not deduplicate (Exchange's CreateItem does not either).
  */
-let nextId = 1;
-async function call<C extends ServiceCommand>(host: ServiceHost, command: C, payload: ServiceRequest<C>): Promise<ServiceResponse<C>> {
-  const reply = await host.dispatch({ v: envelopeVersion, kind: 'request', id: nextId++, command, payload });
-  if (!reply.result.ok) throw new Error(`${reply.result.error.code}: ${reply.result.error.message}`);
-  return reply.result.value as ServiceResponse<C>;
-}
 
 /** Runs a job to its end; with `cancelAfter`, cancels it once that many items were written. */
 async function runToEnd(host: ServiceHost, spec: ServiceRequest<'job:start'>, cancelAfter?: number): Promise<ServiceEvent[]> {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { envelopeVersion, type ServiceCommand, type ServiceRequest, type ServiceResponse } from '../../../electron/contract/index.js';
 import { createServiceHost, type ServiceHost } from '../../../electron/cli/service-host.js';
+import { callService as call } from '../../support/service-call.js';
 import { imapPasswordAccount } from '../../../electron/engine/sources/imap/imap-spec.js';
 import { KeytarKeychain } from '../../../electron/engine/secrets/keytar-keychain.js';
 import { keychainService } from '../../../electron/engine/secrets/layered-secrets.js';
@@ -18,12 +18,6 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
 });
 
-let nextId = 1;
-async function call<C extends ServiceCommand>(host: ServiceHost, command: C, payload: ServiceRequest<C>): Promise<ServiceResponse<C>> {
-  const reply = await host.dispatch({ v: envelopeVersion, kind: 'request', id: nextId++, command, payload });
-  if (!reply.result.ok) throw new Error(`${reply.result.error.code}: ${reply.result.error.message}`);
-  return reply.result.value as ServiceResponse<C>;
-}
 
 describe.skipIf(!keyring)('a batch plan and the real keychain', () => {
   const keychain = new KeytarKeychain();

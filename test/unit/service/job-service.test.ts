@@ -3,8 +3,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { envelopeVersion, type ServiceEvent, type ServiceRequest, type ServiceResponse, type ServiceCommand } from '../../../electron/contract/index.js';
+import { envelopeVersion, type ServiceEvent } from '../../../electron/contract/index.js';
 import { createServiceHost, type ServiceHost } from '../../../electron/cli/service-host.js';
+import { callService as call } from '../../support/service-call.js';
 import { Ledger } from '../../../electron/engine/ledger/ledger.js';
 import { writeEmlCorpus } from '../../support/generate-mail.js';
 
@@ -19,12 +20,6 @@ function open(ledgerFile: string): ServiceHost {
   return host;
 }
 
-let nextId = 1;
-async function call<C extends ServiceCommand>(host: ServiceHost, command: C, payload: ServiceRequest<C>): Promise<ServiceResponse<C>> {
-  const reply = await host.dispatch({ v: envelopeVersion, kind: 'request', id: nextId++, command, payload });
-  if (!reply.result.ok) throw new Error(`${reply.result.error.code}: ${reply.result.error.message}`);
-  return reply.result.value as ServiceResponse<C>;
-}
 
 function untilFinished(host: ServiceHost, jobId: () => number | undefined): Promise<ServiceEvent[]> {
   const seen: ServiceEvent[] = [];

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { envelopeVersion, type ServiceCommand, type ServiceEvent, type ServiceRequest, type ServiceResponse } from '../../../electron/contract/index.js';
+import type { ServiceEvent } from '../../../electron/contract/index.js';
 import { createServiceHost, type ServiceHost } from '../../../electron/cli/service-host.js';
+import { callService as call } from '../../support/service-call.js';
 import { defaultClientId } from '../../../electron/cli/sign-in-config.js';
 import { specOptions } from '../../../electron/engine/service/job-plans.js';
 import { writeEmlCorpus } from '../../support/generate-mail.js';
@@ -18,12 +19,6 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
 });
 
-let nextId = 1;
-async function call<C extends ServiceCommand>(host: ServiceHost, command: C, payload: ServiceRequest<C>): Promise<ServiceResponse<C>> {
-  const reply = await host.dispatch({ v: envelopeVersion, kind: 'request', id: nextId++, command, payload });
-  if (!reply.result.ok) throw new Error(`${reply.result.error.code}: ${reply.result.error.message}`);
-  return reply.result.value as ServiceResponse<C>;
-}
 
 function open(environment: NodeJS.ProcessEnv): { host: ServiceHost; work: string } {
   const work = mkdtempSync(join(tmpdir(), 'cw-signin-'));
