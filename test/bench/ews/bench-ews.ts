@@ -27,7 +27,7 @@ const windows = env('EWS_BENCH_WINDOWS', 4);
 const itemKb = env('EWS_BENCH_ITEM_KB', 256);
 // Exchange Online: 150 MB per 5 minutes per mailbox; same ratio in the scaled window.
 const budgetBytes = Math.round((150 * MB * windowMs) / 300_000);
-const child = fileURLToPath(new URL('./run-ews-job.mjs', import.meta.url));
+const child = fileURLToPath(new URL('../exchange/run-target-job.mjs', import.meta.url));
 
 function writeMail(dir: string, count: number): number {
   mkdirSync(dir, { recursive: true });
@@ -69,7 +69,7 @@ interface ChildResult {
 }
 
 async function cloudward(peer: EwsPeer, dir: string, work: string, extra: Record<string, unknown>): Promise<ChildResult> {
-  const args = { url: peer.url, dir, mailboxes, ledger: path.join(work, `ledger-${Date.now()}.sqlite`), ...extra };
+  const args = { kind: 'ews', url: peer.url, dir, mailboxes, ledger: path.join(work, `ledger-${Date.now()}.sqlite`), ...extra };
   const { stdout } = await run(process.execPath, [child, JSON.stringify(args)], { maxBuffer: 16 * MB, env: { ...process.env, CLOUDWARD_TARGET_TOKEN: 'bench-token' } });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
 }
