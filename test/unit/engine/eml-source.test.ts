@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,5 +133,16 @@ describe('eml source, large messages', () => {
     // Eight 0.9 MB files ahead would be 7.2 MB; the byte bound keeps about three.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(5 * 1024 * 1024);
     await iterator.return?.();
+  });
+
+  it('a large message gone before a target loads it fails that item in one line naming the file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cw-eml-gone-'));
+    const file = join(root, 'big.eml');
+    writeFileSync(file, message('gone@x', 'Gone'));
+    appendFileSync(file, Buffer.alloc(2 * 1024 * 1024, 'z'));
+    const entries = await collect(new EmlSource(root));
+    const item = entries.flatMap((entry) => (entry.type === 'item' ? [entry.item as MailItem] : []))[0]!;
+    unlinkSync(file);
+    await expect(item.load()).rejects.toMatchObject({ code: 'ITEM_UNREADABLE', message: `Cannot read ${file}: ENOENT` });
   });
 });

@@ -108,7 +108,7 @@ export class EmlSource implements Source {
   /** The entry and the bytes it holds in memory until the pipeline takes it. */
   private read(file: MessageFile, folder: SourceFolder, context: SourceContext): { entry: SourceEntry | undefined; bytes: number } {
     if (context.isSettled(file.key)) {
-      return { entry: { type: 'item', item: this.item(file, folder, 0, {}, () => fs.readFile(file.path)) }, bytes: 0 };
+      return { entry: { type: 'item', item: this.item(file, folder, 0, {}, () => readLater(file.path)) }, bytes: 0 };
     }
     try {
       // Synchronous on purpose: for many small local files, four plain syscalls beat four thread-pool
@@ -116,9 +116,9 @@ export class EmlSource implements Source {
       const { bytes, head, size, mtime } = readFileOrHead(file.path);
       const fileTime: FileTime = file.delivered ? { time: file.delivered, what: 'the delivery time in its Maildir file name' } : { time: mtime, what: "the file's modification time" };
       if (!head) {
-        return { entry: { type: 'item', item: this.item(file, folder, size, {}, () => fs.readFile(file.path)) }, bytes: 0 };
+        return { entry: { type: 'item', item: this.item(file, folder, size, {}, () => readLater(file.path)) }, bytes: 0 };
       }
-      const load = bytes ? () => Promise.resolve(bytes) : () => fs.readFile(file.path);
+      const load = bytes ? () => Promise.resolve(bytes) : () => readLater(file.path);
       return { entry: { type: 'item', item: this.item(file, folder, size, readHeaderSummary(head), load, fileTime) }, bytes: head.length };
     } catch (error) {
       context.reportUnreadable({ key: file.key, folderPath: folder.path, kind: 'mail', reason: `Cannot read ${file.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
@@ -236,6 +236,15 @@ function readFileOrHead(path: string): { bytes?: Buffer; head?: Buffer; size: nu
     return whole ? { bytes: head, head, size: offset, mtime } : { head, size, mtime };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A file read when a target asks for it: gone or unreadable by then is the item's failure, said in one line. */
+async function readLater(path: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(path);
+  } catch (error) {
+    throw new CloudwardError('ITEM_UNREADABLE', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
 
