@@ -115,6 +115,11 @@ export class LayeredSecrets implements SecretProvider {
     this.answers.delete(`${role}:${account}`);
   }
 
+  async refused(role: SecretRole, account: string): Promise<void> {
+    this.answers.delete(`${role}:${account}`);
+    if (this.options.keychain) await this.options.keychain.delete(keychainService, `${role}:${account}`).catch(() => false);
+  }
+
   async delete(role: SecretRole, account: string): Promise<boolean> {
     this.answers.delete(`${role}:${account}`);
     if (!this.options.keychain) return false;

@@ -10,6 +10,12 @@ export interface SecretProvider {
   /** Stores in the keychain (batch CSV passwords, OAuth token caches). */
   set(role: SecretRole, account: string, secret: string): Promise<void>;
   delete(role: SecretRole, account: string): Promise<boolean>;
+  /**
+   * The server refused this secret as the account's own: forget what we can forget of it (the keychain's copy,
+   * an answer kept in memory), so the next need asks the person instead of failing the same way for ever.
+   * The environment is the user's explicit choice and is left alone.
+   */
+  refused?(role: SecretRole, account: string): Promise<void>;
 }
 
 /** The keychain itself, behind a small interface so tests and the UI can swap it. */

@@ -47,6 +47,12 @@ class BatchSecrets implements SecretProvider {
     this.memory.clear();
   }
 
+  async refused(role: Parameters<SecretProvider['delete']>[0], account: string): Promise<void> {
+    this.memory.delete(`${role}:${account}`);
+    this.held.delete(`${role}:${account}`);
+    await this.inner.refused?.(role, account);
+  }
+
   async delete(role: Parameters<SecretProvider['delete']>[0], account: string): Promise<boolean> {
     this.memory.delete(`${role}:${account}`);
     this.held.delete(`${role}:${account}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CloudwardError } from '../../../electron/contract/index.js';
+import { LayeredSecrets } from '../../../electron/engine/secrets/layered-secrets.js';
 import { mailDedupKey, sha256 } from '../../../electron/engine/pipeline/content-identity.js';
 import { hasFixtures } from '../../support/fixtures.js';
 import { hasDovecot, noDovecotReason, startDovecot, toImapWire, type Dovecot } from '../../support/dovecot.js';
@@ -160,6 +161,25 @@ describe.skipIf(!ready)('IMAP source against a real Dovecot', () => {
     expect((error as CloudwardError).code).toBe('SOURCE_AUTH_FAILED');
     expect((error as CloudwardError).message).not.toContain('\n');
     expect((error as CloudwardError).message).not.toContain('not-the-password');
+  });
+
+  it('a refused password is forgotten from the keychain, so the next run asks again; an admin password is kept', async () => {
+    const store = new Map<string, string>();
+    const keychain = {
+      get: async (service: string, account: string) => store.get(`${service}/${account}`) ?? null,
+      set: async (service: string, account: string, secret: string) => void store.set(`${service}/${account}`, secret),
+      delete: async (service: string, account: string) => store.delete(`${service}/${account}`),
+    };
+    const secrets = new LayeredSecrets({ keychain, environment: {} });
+    await secrets.set('source-password', tlsSpec, 'not-the-password');
+    await expect(sourceFromSpec(tlsSpec, secrets, { sourceCa: dovecot.caFile }).open()).rejects.toMatchObject({ code: 'SOURCE_AUTH_FAILED' });
+    expect(await secrets.get('source-password', tlsSpec)).toBeUndefined();
+    // With an admin login a refusal may be a mailbox that does not exist: the admin's password stays.
+    const admin = `imap://master@127.0.0.1:${dovecot.port}`;
+    await secrets.set('source-password', admin, 'masterpass');
+    const nobody = sourceFromSpec(`imap://nosuch@127.0.0.1:${dovecot.port}`, secrets, { sourceCa: dovecot.caFile, adminUser: 'master' });
+    await expect(nobody.open()).rejects.toMatchObject({ code: 'SOURCE_AUTH_FAILED' });
+    expect(await secrets.get('source-password', admin)).toBe('masterpass');
   });
 
   it('an untrusted certificate is one line naming --source-ca, on both ports', async () => {

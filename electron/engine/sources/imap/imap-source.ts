@@ -26,6 +26,8 @@ export interface ImapSourceOptions {
   readonly address: ImapAddress;
   /** Resolved lazily in open(): the keychain or a prompt may be slow. */
   readonly login: () => Promise<ImapLogin>;
+  /** The server refused the login's password: forget it where it was kept (the next run asks again). */
+  readonly loginRefused?: () => Promise<void>;
   /** PEM of the one server certificate (or CA) to trust: --source-ca. */
   readonly ca?: Buffer;
   /** Courier/Oracle virtual shared folders: the folder under which this user's mailbox lives. */
@@ -110,7 +112,12 @@ export class ImapSource implements Source {
 
   async open(): Promise<void> {
     this.auth = await this.options.login();
-    await this.connect();
+    try {
+      await this.connect();
+    } catch (error) {
+      if (error instanceof CloudwardError && error.code === 'SOURCE_AUTH_FAILED') await this.options.loginRefused?.().catch(() => undefined);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

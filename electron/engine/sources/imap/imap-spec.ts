@@ -62,6 +62,9 @@ export const imapSourceSpec: SourceSpecHandler = {
         }
         return buildLogin(address.user, password, adminUser, loginFormat);
       },
+      // Only the account's own password: with an admin login a refusal may mean the user's mailbox does not
+      // exist (Dovecot and Exchange answer both the same), and one bad CSV row must not cost the admin password.
+      ...(adminUser === undefined ? { loginRefused: async () => context.secrets.refused?.('source-password', account) } : {}),
     });
   },
 };
