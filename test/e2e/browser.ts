@@ -47,10 +47,15 @@ export function watchProblems(page: Page, ignore: (text: string) => boolean = ()
     if (message.type() === 'error' || message.type() === 'warning') add(`${message.type()}: ${message.text()}`);
   });
   page.on('requestfailed', (request) => {
-    // A request still in flight when the page reloads (the event stream, a status poll) is aborted by the
-    // browser itself: not a failure a user sees. Any other failure is.
-    if (request.url().includes('/api/') && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    // A request still in flight when the page reloads (the event stream, a status poll, the favicon) is aborted
+    // by the browser itself: not a failure a user sees. Any other failure is; and a file the server does not
+    // have is caught below by its status, so ignoring aborts hides no missing asset.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
     add(`requestfailed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
+  page.on('response', (response) => {
+    // The app's own files must all be there; the API's refusals (4xx) are answers the tests assert on.
+    if (response.status() >= 400 && !response.url().includes('/api/')) add(`response ${response.status()}: ${response.url()}`);
   });
   return problems;
 }
