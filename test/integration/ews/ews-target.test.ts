@@ -15,6 +15,7 @@ import { startEwsPeer, type EwsPeer } from '../../peers/ews/ews-peer.js';
 import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
 import { eventFromIcs, folderRef, mailItem, MemorySecrets, prepare, silentLog, tokenTarget } from './ews-helpers.js';
 import { ewsTargetSpec } from '../../../electron/engine/targets/ews/ews-spec.js';
+import { LayeredSecrets } from '../../../electron/engine/secrets/layered-secrets.js';
 import { EwsTarget } from '../../../electron/engine/targets/ews/ews-target.js';
 
 const signal = new AbortController().signal;
@@ -92,6 +93,35 @@ describe.skipIf(!hasFixtures)('EWS target against the peer', () => {
     await secrets.set('target-password', `ews://${mailbox}@${new URL(peer.url).host}`, 'wrong');
     const refused = ewsTargetSpec.create(peer.url, { secrets, log: silentLog, options: { targetMailbox: mailbox, targetAuth: 'basic' } });
     await expect(refused.open()).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED' });
+  });
+
+  it('a Basic password Exchange refuses is forgotten from the keychain (the next run asks); one refused for its scheme is kept', async () => {
+    const mailbox = 'onprem@contoso.example';
+    const store = new Map<string, string>();
+    const keychain = {
+      get: async (service: string, account: string) => store.get(`${service}/${account}`) ?? null,
+      set: async (service: string, account: string, secret: string) => void store.set(`${service}/${account}`, secret),
+      delete: async (service: string, account: string) => store.delete(`${service}/${account}`),
+    };
+    const secrets = new LayeredSecrets({ keychain, environment: {} });
+    const account = `ews://${mailbox}@${new URL(peer.url).host}`;
+    await secrets.set('target-password', account, 'wrong');
+    const target = ewsTargetSpec.create(peer.url, { secrets, log: silentLog, options: { targetMailbox: mailbox, targetAuth: 'basic' } });
+    const error = await target.open().then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TARGET_AUTH_FAILED' });
+    expect((error as Error).message).toContain('asks for it');
+    expect(await secrets.get('target-password', account)).toBeUndefined();
+    // Exchange Online (Bearer only) refuses Basic as a scheme: the password may be right for NTLM on-premises.
+    const online = await startEwsPeer({ validation: 'deferred', auth: { bearerTokens: ['test-token'], basic: [] } });
+    try {
+      const onlineAccount = `ews://${mailbox}@${new URL(online.url).host}`;
+      await secrets.set('target-password', onlineAccount, 'S3cret!');
+      const basicOnline = ewsTargetSpec.create(online.url, { secrets, log: silentLog, options: { targetMailbox: mailbox, targetAuth: 'basic' } });
+      await expect(basicOnline.open()).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED' });
+      expect(await secrets.get('target-password', onlineAccount)).toBe('S3cret!');
+    } finally {
+      await online.close();
+    }
   });
 
   it('maps folder names: case twins, "/", reserved names, well-known folders by distinguished id', async () => {

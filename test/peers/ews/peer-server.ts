@@ -141,6 +141,18 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
     return undefined;
   }
 
+  /**
+   * The challenges a 401 carries, one WWW-Authenticate per scheme the server takes (RFC 7235 §4.1). An on-premises
+   * EWS virtual directory with Basic on (Set-WebServicesVirtualDirectory -BasicAuthentication $true) offers
+   * `Basic realm="host"` (RFC 7617 §2) beside Negotiate and NTLM; Exchange Online offers only Bearer with its
+   * client_id and trusted_issuers.
+   */
+  function challenges(req: IncomingMessage): string[] {
+    const bearer = 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*"';
+    if (!options.auth?.basic?.length) return [bearer];
+    return [`Basic realm="${req.headers.host ?? 'exchange'}"`, 'Negotiate', 'NTLM', ...(options.auth.bearerTokens ? [bearer] : [])];
+  }
+
   function hasFullAccess(user: string | null, smtp: string): boolean {
     const grants = user ? options.auth?.fullAccess?.[user] ?? options.auth?.fullAccess?.[user.toLowerCase()] : undefined;
     return grants !== undefined && grants.some((g) => g === '*' || g.toLowerCase() === smtp);
@@ -261,7 +273,7 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
 
     if (!caller) {
       stats.unauthorized += 1;
-      send(401, '', 'HTTP 401', { 'www-authenticate': 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*"' });
+      send(401, '', 'HTTP 401', { 'www-authenticate': challenges(req) });
       return;
     }
     if (simulation.blockedTenant) {

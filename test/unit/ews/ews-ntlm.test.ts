@@ -33,6 +33,7 @@ describe('NTLM for on-premises Exchange (through @ewsjs/xhr)', () => {
   let server: http.Server;
   let url = '';
   const seen: { method: string; type: number; text: string }[] = [];
+  let refuseType3 = false;
 
   beforeAll(async () => {
     server = http.createServer((request, response) => {
@@ -44,6 +45,7 @@ describe('NTLM for on-premises Exchange (through @ewsjs/xhr)', () => {
         const type = decoded.length >= 12 ? decoded.readUInt32LE(8) : 0;
         seen.push({ method: request.method ?? '', type, text: decoded.toString('utf16le') + decoded.toString('latin1') });
         if (type === 1) return void response.writeHead(401, { 'WWW-Authenticate': `NTLM ${type2()}` }).end();
+        if (type === 3 && refuseType3) return void response.writeHead(401, { 'WWW-Authenticate': 'NTLM' }).end();
         if (type === 3) return void response.writeHead(200, { 'content-type': 'text/xml' }).end(ok);
         response.writeHead(401, { 'WWW-Authenticate': 'NTLM' }).end();
       });
@@ -64,5 +66,16 @@ describe('NTLM for on-premises Exchange (through @ewsjs/xhr)', () => {
     const final = seen[1]?.text ?? '';
     expect(final).toContain('alice');
     expect(final).toContain('CONTOSO');
+  });
+
+  it('a password the server refuses after the handshake is forgotten once, and the error says the next run asks', async () => {
+    refuseType3 = true;
+    let forgotten = 0;
+    const client = new EwsClient(new NtlmTransport(url, 'CONTOSO\\alice', 'wrong'), new NtlmAuth(async () => void (forgotten += 1)), { mailbox: 'alice@contoso.example', requestTimeoutMs: 5_000, maxItemMb: 35 });
+    const body = '<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="msgfolderroot"/></m:FolderIds></m:GetFolder>';
+    for (let i = 0; i < 2; i += 1) {
+      await expect(client.call('GetFolder', body, new AbortController().signal)).rejects.toMatchObject({ code: 'TARGET_AUTH_FAILED', message: expect.stringContaining('asks for it') });
+    }
+    expect(forgotten).toBe(1);
   });
 });

@@ -66,10 +66,12 @@ async function connect(url: URL, mailbox: string, kind: AuthKind, context: SpecC
     case 'ntlm': {
       const password = await secrets.get('target-password', `ews://${user}@${host}`);
       if (password === undefined) throw new CloudwardError('SECRET_MISSING', `No password for ${user} on ${host}: set CLOUDWARD_TARGET_PASSWORD or store it in the keychain`);
-      if (kind === 'basic') return { auth: new BasicAuth(user, password), transport: http() };
+      // A password Exchange refuses is forgotten (keychain and this job's memory): the next run asks again.
+      const forget = async () => secrets.refused?.('target-password', `ews://${user}@${host}`);
+      if (kind === 'basic') return { auth: new BasicAuth(user, password, forget), transport: http() };
       // ews-javascript-api (~48 MB) is loaded only here, for its NTLM handshake: no other path needs it.
       const { NtlmTransport } = await import('./transport/ntlm-transport.js');
-      return { auth: new NtlmAuth(), transport: new NtlmTransport(url.href, user, password) };
+      return { auth: new NtlmAuth(forget), transport: new NtlmTransport(url.href, user, password) };
     }
     case 'device-code':
     case 'client-credentials': {

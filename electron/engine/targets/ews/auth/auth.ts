@@ -12,6 +12,21 @@ export interface EwsAuth {
    * TARGET_AUTH_FAILED) when the token source gave up.
    */
   renew(sent: Record<string, string>, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The server answered 401 for good, with this challenge (WWW-Authenticate). A password it refused
+   * is forgotten where it was kept, so the next run asks again instead of failing the same way.
+   */
+  refused?(challenge: string | undefined): Promise<void>;
+}
+
+/** Forgets a refused password once, however many requests were refused at the same time. */
+function forgetOnce(forget: (() => Promise<void>) | undefined): () => Promise<void> {
+  let done = false;
+  return async () => {
+    if (done || !forget) return;
+    done = true;
+    await forget().catch(() => undefined);
+  };
 }
 
 /** Bearer tokens from the shared token source (script token, device code, client credentials). */
@@ -36,8 +51,10 @@ export class BasicAuth implements EwsAuth {
   readonly kind = 'basic' as const;
   readonly appOnly = false;
   private readonly value: string;
-  constructor(user: string, password: string) {
+  private readonly forget: () => Promise<void>;
+  constructor(user: string, password: string, forget?: () => Promise<void>) {
     this.value = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+    this.forget = forgetOnce(forget);
   }
   async headers(): Promise<Record<string, string>> {
     return { Authorization: this.value };
@@ -45,16 +62,28 @@ export class BasicAuth implements EwsAuth {
   async renew(): Promise<boolean> {
     return false;
   }
+  async refused(challenge: string | undefined): Promise<void> {
+    // A server that does not offer Basic at all (IIS with Basic off, Exchange Online) refuses the scheme, not
+    // the password: keep it, the same password may work over NTLM.
+    if (challenge === undefined || /(^|[\s,])basic\b/i.test(challenge)) await this.forget();
+  }
 }
 
 export class NtlmAuth implements EwsAuth {
   readonly kind = 'ntlm' as const;
   readonly appOnly = false;
+  private readonly forget: () => Promise<void>;
+  constructor(forget?: () => Promise<void>) {
+    this.forget = forgetOnce(forget);
+  }
   async headers(): Promise<Record<string, string>> {
     return {};
   }
   async renew(): Promise<boolean> {
     return false;
+  }
+  async refused(challenge: string | undefined): Promise<void> {
+    if (challenge === undefined || /(^|[\s,])(ntlm|negotiate)\b/i.test(challenge)) await this.forget();
   }
 }
 

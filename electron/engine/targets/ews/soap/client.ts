@@ -66,6 +66,7 @@ export class EwsClient {
         release?.();
       }
       if (answer.status === 401 && attempt <= 2 && (await this.auth.renew(auth, signal))) continue;
+      if (answer.status === 401) await this.auth.refused?.(answer.headers['www-authenticate']);
       return answer;
     }
   }
@@ -73,7 +74,9 @@ export class EwsClient {
   interpret(operation: string, status: number, headers: Record<string, string>, body: string): XElement {
     if (status === 200) return busyInside(parseXml(body), this.options.maxItemMb);
     if (status === 401) {
-      throw new CloudwardError('TARGET_AUTH_FAILED', `Exchange refused the login for ${this.options.mailbox} (HTTP 401, ${this.auth.kind}); check the token or password and its scopes`);
+      const password = this.auth.kind === 'basic' || this.auth.kind === 'ntlm';
+      const advice = password ? 'check the user name and password (a stored password it refused is forgotten, so the next run asks for it)' : 'check the token and its scopes';
+      throw new CloudwardError('TARGET_AUTH_FAILED', `Exchange refused the login for ${this.options.mailbox} (HTTP 401, ${this.auth.kind}); ${advice}`);
     }
     if (status === 403) throw new CloudwardError('TARGET_BLOCKED', blockedAdvice);
     if (status === 429 || status === 503) {
