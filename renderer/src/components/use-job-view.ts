@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 
 import type { FolderStatus, JobSummary, MailboxStatus } from '../../../electron/contract/index.js';
 import { useService } from '../service/service-context.js';
+import { SingleFlight } from '../state/single-flight.js';
 
 export interface JobView {
   job: JobSummary;
@@ -13,10 +14,7 @@ export interface JobView {
 /**
  * A job as the ledger tells it, refreshed when events say counts moved (at most every `minMs`) and
  * every few seconds while it runs: a reload in the middle of a job rebuilds exactly the same view.
- *
- * One read at a time, and a read in flight is never thrown away: when a busy engine takes longer to answer
- * than events take to arrive, cancelling the older read on every new event would starve the view forever
- * (CI saw a wizard with no count after a reload). A trigger during a read asks for one more read after it.
+ * Reads go through one SingleFlight: one at a time, none thrown away (see there why).
  */
 export function useJobView(jobId: number | undefined, options: { folderMailboxes: number; minMs?: number }): { view?: JobView; error?: Error; refresh: () => void } {
   const { client, live } = useService();
@@ -27,11 +25,30 @@ export function useJobView(jobId: number | undefined, options: { folderMailboxes
   const revision = live.revision;
   const progressAt = liveJob?.progress === undefined ? 0 : Math.floor(Date.now() / (options.minMs ?? 1500));
 
-  const wanted = useRef({ jobId, folderMailboxes: options.folderMailboxes });
-  wanted.current = { jobId, folderMailboxes: options.folderMailboxes };
-  const reading = useRef(false);
-  const readAgain = useRef(false);
+  // The reader is made once; it reads what is wanted now (job, client) from here.
+  const wanted = useRef({ jobId, folderMailboxes: options.folderMailboxes, client });
+  wanted.current = { jobId, folderMailboxes: options.folderMailboxes, client };
   const mounted = useRef(true);
+  const reader = useRef<SingleFlight | undefined>(undefined);
+  if (reader.current === undefined) {
+    reader.current = new SingleFlight(async () => {
+      const { jobId: id, folderMailboxes, client } = wanted.current;
+      if (id === undefined) return;
+      try {
+        const status = await client.request('job:status', { jobId: id });
+        const folders: Record<number, FolderStatus[]> = {};
+        for (const mailbox of status.mailboxes.slice(0, folderMailboxes)) {
+          folders[mailbox.id] = (await client.request('mailbox:status', { mailboxId: mailbox.id })).folders;
+        }
+        if (mounted.current && wanted.current.jobId === id) {
+          setView({ job: status.job, mailboxes: status.mailboxes, folders });
+          setError(undefined);
+        }
+      } catch (failure) {
+        if (mounted.current && wanted.current.jobId === id) setError(failure instanceof Error ? failure : new Error(String(failure)));
+      }
+    });
+  }
   useEffect(() => {
     mounted.current = true;
     return () => {
@@ -45,34 +62,7 @@ export function useJobView(jobId: number | undefined, options: { folderMailboxes
   }, [jobId]);
 
   useEffect(() => {
-    if (jobId === undefined) return;
-    if (reading.current) {
-      readAgain.current = true;
-      return;
-    }
-    reading.current = true;
-    const readLoop = async () => {
-      do {
-        readAgain.current = false;
-        const { jobId: id, folderMailboxes } = wanted.current;
-        if (id === undefined) break;
-        try {
-          const status = await client.request('job:status', { jobId: id });
-          const folders: Record<number, FolderStatus[]> = {};
-          for (const mailbox of status.mailboxes.slice(0, folderMailboxes)) {
-            folders[mailbox.id] = (await client.request('mailbox:status', { mailboxId: mailbox.id })).folders;
-          }
-          if (mounted.current && wanted.current.jobId === id) {
-            setView({ job: status.job, mailboxes: status.mailboxes, folders });
-            setError(undefined);
-          }
-        } catch (failure) {
-          if (mounted.current && wanted.current.jobId === id) setError(failure instanceof Error ? failure : new Error(String(failure)));
-        }
-      } while (readAgain.current && mounted.current);
-      reading.current = false;
-    };
-    void readLoop();
+    if (jobId !== undefined) reader.current?.trigger();
   }, [client, jobId, revision, progressAt, tick, options.folderMailboxes]);
 
   // While it runs, poll too: a job started by another client (the CLI) sends us no events.
