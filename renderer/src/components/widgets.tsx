@@ -2,11 +2,15 @@ import { useId, type ReactNode } from 'react';
 
 import { useI18n } from '../i18n/i18n-context.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import { percent } from '../state/format.js';
+import { barValue } from '../state/format.js';
 
-/** A labelled bar; an unknown total is an indeterminate bar rather than a made-up percentage. */
-export function ProgressBar({ done, total, label }: { done: number; total: number | undefined; label: string }) {
-  const value = percent(done, total);
+/**
+ * A labelled bar. An unknown total is an indeterminate (moving) bar rather than a made-up percentage, but only
+ * while the thing is `active`: a queued folder or a mailbox that stopped must not look busy. A total of 0 is
+ * known to hold nothing: a full bar.
+ */
+export function ProgressBar({ done, total, label, active }: { done: number; total: number | undefined; label: string; active: boolean }) {
+  const value = barValue(done, total, active);
   return (
     <div
       className={`bar${value === undefined ? ' bar-indeterminate' : ''}`}

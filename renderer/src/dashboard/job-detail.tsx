@@ -196,7 +196,7 @@ export function JobDetail({ jobId }: { jobId: number }) {
                     <span className={`pill pill-${state}`}>{t(mailboxStateKeys[state])}</span>
                   </td>
                   <td className="bar-cell">
-                    <ProgressBar done={settled} total={total} label={mailbox.label} />
+                    <ProgressBar done={settled} total={total ?? (state === 'finished' ? 0 : undefined)} label={mailbox.label} active={state === 'running'} />
                   </td>
                   <td className="num">{formatNumber(mailbox.done, locale)}</td>
                   <td className="num">{formatNumber(mailbox.skipped, locale)}</td>

@@ -45,6 +45,15 @@ export function formatDateTime(iso: string | undefined, locale: string): string 
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
+/**
+ * What a progress bar shows: 0..100, or undefined for an indeterminate (moving) bar. A total of 0 is known to
+ * hold nothing (full); an unknown total moves only while the thing is `active`, else it waits at 0.
+ */
+export function barValue(done: number, total: number | undefined, active: boolean): number | undefined {
+  if (total === 0) return 100;
+  return percent(done, total) ?? (active ? undefined : 0);
+}
+
 /** 0..100, never NaN; an unknown total shows as an indeterminate bar (undefined). */
 export function percent(done: number, total: number | undefined): number | undefined {
   if (total === undefined || total <= 0) return undefined;

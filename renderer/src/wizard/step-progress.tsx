@@ -69,7 +69,7 @@ export function StepProgress({ state, update, go }: StepProps) {
       <StepHeading>{paused ? t('wizard.progress.pausedTitle') : t('wizard.progress.title')}</StepHeading>
       <p className="lead">{paused ? t('wizard.progress.pausedLead') : t('wizard.progress.lead')}</p>
       {view === undefined && error === undefined ? <Busy label={t('common.loading')} /> : null}
-      <ProgressBar done={done} total={total} label={t('wizard.progress.overall')} />
+      <ProgressBar done={done} total={total} label={t('wizard.progress.overall')} active={!finished && !paused && !interrupted} />
       <dl className="figures">
         <div>
           <dt>{t('common.itemsMoved')}</dt>
@@ -116,16 +116,18 @@ export function StepProgress({ state, update, go }: StepProps) {
           <tbody>
             {folders.map((folder) => {
               const settled = folder.done + folder.skipped + folder.failed;
-              const folderTotal = folder.sourceCount ?? settled + folder.pending;
+              // Not yet counted: its total is unknown until the source lists it (a finished job listed them all).
+              const folderTotal = folder.sourceCount ?? (settled + folder.pending || (finished ? 0 : undefined));
+              const here = !paused && !finished && currentFolder === folder.source.join('/');
               const name = folder.source.join(' › ') || t('common.topFolder');
               return (
                 <tr key={folder.id}>
                   <td>{name}</td>
                   <td className="bar-cell">
-                    <ProgressBar done={settled} total={folderTotal || undefined} label={name} />
+                    <ProgressBar done={settled} total={folderTotal} label={name} active={here} />
                   </td>
                   <td className="num">
-                    {formatNumber(settled, locale)} / {formatNumber(folderTotal, locale)}
+                    {formatNumber(settled, locale)} / {folderTotal === undefined ? '–' : formatNumber(folderTotal, locale)}
                   </td>
                 </tr>
               );

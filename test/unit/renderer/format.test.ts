@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatBytes, formatDuration, formatRate, percent } from '../../../renderer/src/state/format.js';
+import { barValue, formatBytes, formatDuration, formatRate, percent } from '../../../renderer/src/state/format.js';
 import { chartGeometry, mergeBuckets } from '../../../renderer/src/state/throughput.js';
 
 describe('formatters', () => {
@@ -32,6 +32,13 @@ describe('formatters', () => {
     expect(percent(1, 3)).toBe(33.3);
     expect(percent(5, undefined)).toBeUndefined();
     expect(percent(5, 0)).toBeUndefined();
+  });
+
+  it('a bar moves only for what is being worked on now; a known-empty folder is full', () => {
+    expect(barValue(0, undefined, true)).toBeUndefined(); // the folder being listed: indeterminate
+    expect(barValue(0, undefined, false)).toBe(0); // queued, or a mailbox that stopped: still
+    expect(barValue(0, 0, false)).toBe(100); // nothing to move
+    expect(barValue(3, 6, false)).toBe(50);
   });
 });
 
