@@ -257,7 +257,7 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
     const mbKey = record.mailbox ?? '(none)';
     bump(stats.bytesByMailbox, mbKey, received);
 
-    const send = (status: number, payload: string, outcome: string, headers: Record<string, string> = {}): void => {
+    const send = (status: number, payload: string, outcome: string, headers: Record<string, string | string[]> = {}): void => {
       record.status = status;
       record.outcome = outcome;
       bump(stats.byStatus as Record<string, number>, String(status));
