@@ -16,6 +16,7 @@ import { fixturesDir, hasFixtures } from '../../support/fixtures.js';
 import { eventFromIcs, folderRef, mailItem, MemorySecrets, prepare, silentLog, tokenTarget } from './ews-helpers.js';
 import { ewsTargetSpec } from '../../../electron/engine/targets/ews/ews-spec.js';
 import { LayeredSecrets } from '../../../electron/engine/secrets/layered-secrets.js';
+import { memoryKeychain } from '../../support/memory-keychain.js';
 import { EwsTarget } from '../../../electron/engine/targets/ews/ews-target.js';
 
 const signal = new AbortController().signal;
@@ -97,13 +98,7 @@ describe.skipIf(!hasFixtures)('EWS target against the peer', () => {
 
   it('a Basic password Exchange refuses is forgotten from the keychain (the next run asks); one refused for its scheme is kept', async () => {
     const mailbox = 'onprem@contoso.example';
-    const store = new Map<string, string>();
-    const keychain = {
-      get: async (service: string, account: string) => store.get(`${service}/${account}`) ?? null,
-      set: async (service: string, account: string, secret: string) => void store.set(`${service}/${account}`, secret),
-      delete: async (service: string, account: string) => store.delete(`${service}/${account}`),
-    };
-    const secrets = new LayeredSecrets({ keychain, environment: {} });
+    const secrets = new LayeredSecrets({ keychain: memoryKeychain(), environment: {} });
     const account = `ews://${mailbox}@${new URL(peer.url).host}`;
     await secrets.set('target-password', account, 'wrong');
     const target = ewsTargetSpec.create(peer.url, { secrets, log: silentLog, options: { targetMailbox: mailbox, targetAuth: 'basic' } });

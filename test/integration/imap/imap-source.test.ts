@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CloudwardError } from '../../../electron/contract/index.js';
 import { LayeredSecrets } from '../../../electron/engine/secrets/layered-secrets.js';
+import { memoryKeychain } from '../../support/memory-keychain.js';
 import { mailDedupKey, sha256 } from '../../../electron/engine/pipeline/content-identity.js';
 import { hasFixtures } from '../../support/fixtures.js';
 import { hasDovecot, noDovecotReason, startDovecot, toImapWire, type Dovecot } from '../../support/dovecot.js';
@@ -164,13 +165,7 @@ describe.skipIf(!ready)('IMAP source against a real Dovecot', () => {
   });
 
   it('a refused password is forgotten from the keychain, so the next run asks again; an admin password is kept', async () => {
-    const store = new Map<string, string>();
-    const keychain = {
-      get: async (service: string, account: string) => store.get(`${service}/${account}`) ?? null,
-      set: async (service: string, account: string, secret: string) => void store.set(`${service}/${account}`, secret),
-      delete: async (service: string, account: string) => store.delete(`${service}/${account}`),
-    };
-    const secrets = new LayeredSecrets({ keychain, environment: {} });
+    const secrets = new LayeredSecrets({ keychain: memoryKeychain(), environment: {} });
     await secrets.set('source-password', tlsSpec, 'not-the-password');
     await expect(sourceFromSpec(tlsSpec, secrets, { sourceCa: dovecot.caFile }).open()).rejects.toMatchObject({ code: 'SOURCE_AUTH_FAILED' });
     expect(await secrets.get('source-password', tlsSpec)).toBeUndefined();
