@@ -231,6 +231,8 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
       throw error;
     });
     await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('A password is needed');
+    // In words: whose password, for which server (not the engine's account string).
+    expect(await dialog.textContent()).toContain('The password of ann@contoso.example for your new mailbox, on 127.0.0.1:');
     await checkpoint(page, 'wizard-ews-password-prompt');
     await dialog.getByLabel('Password', { exact: true }).fill('Winter-2024');
     await dialog.getByRole('button', { name: 'Continue' }).click();
@@ -327,6 +329,7 @@ describe.skipIf(!hasChromium || !hasFixtures || !hasReadpst)('the app in Chromiu
       const dialog = page.getByRole('dialog');
       await dialog.waitFor({ timeout: 30_000 });
       await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('A password is needed');
+      expect(await dialog.textContent()).toContain('The password of carol on your old mail server, 127.0.0.1:');
       await checkpoint(page, 'wizard-imap-password-prompt');
       // Asked once: the connections the plan opens at once share the one question (LayeredSecrets).
       await dialog.getByLabel('Password', { exact: true }).fill('carolpass');

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PromptEvent } from '../../../electron/contract/index.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useService } from '../service/service-context.js';
+import { secretPromptText } from '../state/secret-prompt.js';
 import { ErrorNote } from './widgets.js';
 
 async function copyText(text: string, fallback: HTMLElement | null): Promise<boolean> {
@@ -54,6 +55,7 @@ export function PromptDialog({ prompt }: { prompt: PromptEvent }) {
     else answer({});
   };
   const body = prompt.prompt;
+  const secretText = body.kind === 'secret' ? secretPromptText(body.role, body.account) : undefined;
   const titleId = `prompt-${prompt.promptId}-title`;
 
   return (
@@ -98,7 +100,7 @@ export function PromptDialog({ prompt }: { prompt: PromptEvent }) {
         ) : body.kind === 'secret' ? (
           <>
             <h2 id={titleId}>{t('prompt.secret.title')}</h2>
-            <p>{body.label}</p>
+            <p>{secretText === undefined ? body.label : t(secretText.key, secretText.params)}</p>
             <p className="muted small">{body.account}</p>
             <div className="field">
               <label htmlFor={`${titleId}-secret`}>{t('prompt.secret.label')}</label>
