@@ -206,6 +206,7 @@ export const en = {
   'wizard.preview.title': 'Here is what will move',
   'wizard.preview.lead': 'Cloudward has read your old mail. Nothing has been copied yet.',
   'wizard.preview.reading': 'Reading your old mail… a large Outlook file can take a minute.',
+  'wizard.preview.readingImap': 'Reading your old mail… a large mailbox on a slow server can take a few minutes.',
   'wizard.preview.failed': 'Cloudward could not read what you picked',
   'wizard.preview.start': 'Start moving',
   'wizard.preview.starting': 'Starting…',

@@ -208,6 +208,7 @@ export const fr: Dictionary = {
   'wizard.preview.title': 'Voici ce qui va être déplacé',
   'wizard.preview.lead': 'Cloudward a lu votre ancien courrier. Rien n\'a encore été copié.',
   'wizard.preview.reading': 'Lecture de votre ancien courrier… un gros fichier Outlook peut prendre une minute.',
+  'wizard.preview.readingImap': 'Lecture de votre ancien courrier… une grosse boîte sur un serveur lent peut prendre quelques minutes.',
   'wizard.preview.failed': 'Cloudward n\'a pas pu lire ce que vous avez choisi',
   'wizard.preview.start': 'Lancer le déménagement',
   'wizard.preview.starting': 'Démarrage…',

@@ -208,6 +208,7 @@ export const nl: Dictionary = {
   'wizard.preview.title': 'Dit gaat er verhuizen',
   'wizard.preview.lead': 'Cloudward heeft uw oude mail gelezen. Er is nog niets gekopieerd.',
   'wizard.preview.reading': 'Uw oude mail wordt gelezen… een groot Outlook-bestand kan een minuut duren.',
+  'wizard.preview.readingImap': 'Uw oude mail wordt gelezen… een grote mailbox op een trage server kan enkele minuten duren.',
   'wizard.preview.failed': 'Cloudward kon niet lezen wat u koos',
   'wizard.preview.start': 'Verhuizen starten',
   'wizard.preview.starting': 'Starten…',

@@ -71,7 +71,7 @@ export function StepPreview({ state, update, go }: StepProps) {
     <>
       <StepHeading>{t('wizard.preview.title')}</StepHeading>
       <p className="lead">{t('wizard.preview.lead')}</p>
-      {busy === 'planning' ? <Busy label={t('wizard.preview.reading')} /> : null}
+      {busy === 'planning' ? <Busy label={t(state.source.kind === 'files' ? 'wizard.preview.reading' : 'wizard.preview.readingImap')} /> : null}
       {plan !== undefined && busy !== 'planning' ? <PlanView plan={plan} /> : null}
       {autocompleteFiles(state.source).map((file) => (
         <p key={file} className="muted small">
