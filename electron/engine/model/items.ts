@@ -8,6 +8,7 @@ import type {
   SpecialFolder,
   Task,
 } from '../../contract/index.js';
+import type { MimeFacts } from './mime-facts.js';
 
 /** A folder as the source sees it. `path` is the folder's names from the root, never joined with a delimiter. */
 export interface SourceFolder {
@@ -67,6 +68,11 @@ export interface MailItem extends ItemBase {
   readonly categories: readonly string[];
   /** The RFC 5322 bytes; loaded only when the item is to be sent. */
   load(): Promise<Uint8Array>;
+  /**
+   * What the source knows about the MIME that load() returned, when it wrote that MIME itself (PST);
+   * undefined for any other bytes. A target that would otherwise parse the MIME reads these instead.
+   */
+  facts?(mime: Uint8Array): MimeFacts | undefined;
 }
 
 export interface ContactItem extends ItemBase {

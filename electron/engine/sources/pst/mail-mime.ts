@@ -9,7 +9,9 @@ import type { PSTMessage } from 'pst-extractor';
 
 import { bagOf, binary, bytesOf, charsetFor, date, decodeBytes, int, str, typeOf, type PropertyBag } from './properties.js';
 import { decompressRtf, htmlFromRtf, isEncapsulatedHtml, isEncapsulatedText, textFromRtf } from './rtf.js';
+import type { MimeFacts } from '../../model/mime-facts.js';
 import { timeConvert } from '../../profile/phase-profile.js';
+import { leafRecord, type LeafNode, type LeafRecord, mimeFacts } from './mime-facts.js';
 
 const maxEmbeddingDepth = 32;
 
@@ -254,6 +256,16 @@ const sensitivityHeader = ['Normal', 'Personal', 'Private', 'Company-Confidentia
 
 /** One message (or embedded message) as RFC 5322 bytes. */
 export async function buildMime(message: PSTMessage, context: MimeContext, depth = 0): Promise<Uint8Array> {
+  return (await composeMime(message, context, depth, false)).mime;
+}
+
+/** A message as RFC 5322 bytes with what was written into them (model/mime-facts.ts), for targets that would parse them again. */
+export async function buildMimeWithFacts(message: PSTMessage, context: MimeContext): Promise<{ mime: Buffer; facts: MimeFacts }> {
+  const built = await composeMime(message, context, 0, true);
+  return { mime: built.mime, facts: built.facts as MimeFacts };
+}
+
+async function composeMime(message: PSTMessage, context: MimeContext, depth: number, withFacts: boolean): Promise<{ mime: Buffer; facts?: MimeFacts }> {
   const bag = bagOf(message, context.charset);
   const charset = bag.charset ?? context.charset;
   const inner: MimeContext = { ...context, charset };
@@ -298,7 +310,8 @@ export async function buildMime(message: PSTMessage, context: MimeContext, depth
   if (Object.keys(headers).length > 0) options.headers = headers;
   const transport = str(bag, 0x007d);
   const original = transport ? originalHeaders(transport) : undefined;
-  const chunks = timeConvert(() => serialize(new MailComposer(options).compile()));
+  const leaves: LeafRecord[] | undefined = withFacts ? [] : undefined;
+  const chunks = timeConvert(() => serialize(new MailComposer(options).compile(), leaves));
   if (original) {
     // The headers the message arrived with; fields they lack (partial headers are common in Exchange-era
     // PSTs) come from the MAPI properties. The root's header block is the first chunk (serializeNode).
@@ -311,7 +324,8 @@ export async function buildMime(message: PSTMessage, context: MimeContext, depth
     chunks[0] = Buffer.from(`${original}\r\n${added.join('\r\n')}\r\n\r\n`, 'utf8');
   }
   // One copy of the whole message, here; everything before it is pieces.
-  return Buffer.concat(chunks);
+  const mime = Buffer.concat(chunks);
+  return leaves ? { mime, facts: mimeFacts(mime, chunks, leaves) } : { mime };
 }
 
 const structural = new Set(['mime-version', 'content-type', 'content-transfer-encoding']);
@@ -320,7 +334,7 @@ const supplemented = new Set(['from', 'sender', 'to', 'cc', 'bcc', 'subject', 'd
 
 
 /** The parts of nodemailer's MimeNode the serializer below uses (all public in its source). */
-interface MimeNodeInternals {
+interface MimeNodeInternals extends LeafNode {
   content?: string | Buffer;
   contentType?: string;
   multipart?: string | false;
@@ -348,9 +362,9 @@ interface QpEncoderInternals {
  * version costs a pipeline, several setImmediate turns and an AbortError per part, which was most
  * of the time spent exporting a message.
  */
-function serialize(root: unknown): Buffer[] {
+function serialize(root: unknown, leaves?: LeafRecord[]): Buffer[] {
   const chunks: Buffer[] = [];
-  serializeNode(root as MimeNodeInternals, chunks);
+  serializeNode(root as MimeNodeInternals, chunks, leaves, []);
   const last = chunks.length > 0 ? (chunks[chunks.length - 1] as Buffer) : undefined;
   const lastByte = last && last.length > 0 ? last[last.length - 1] : undefined;
   // nodemailer's LastNewline: the message always ends with a line break.
@@ -359,11 +373,12 @@ function serialize(root: unknown): Buffer[] {
   return chunks;
 }
 
-function serializeNode(node: MimeNodeInternals, chunks: Buffer[]): void {
+function serializeNode(node: MimeNodeInternals, chunks: Buffer[], leaves: LeafRecord[] | undefined, within: readonly string[]): void {
   // buildHeaders works out the transfer encoding and sets the header to it (unless it is none): read it
   // back instead of scanning the content a second time.
   chunks.push(Buffer.from(`${node.buildHeaders()}\r\n\r\n`, 'utf8'));
   const encoding = String(node.getHeader('Content-Transfer-Encoding') ?? '').toLowerCase().trim();
+  if (leaves && !node.multipart) leaves.push(leafRecord(node, encoding, within, chunks.length - 1));
   if (node.content) {
     const content = typeof node.content === 'string' ? Buffer.from(node.content, 'utf8') : node.content;
     if (encoding === 'base64') chunks.push(base64Lines(content));
@@ -371,9 +386,10 @@ function serializeNode(node: MimeNodeInternals, chunks: Buffer[]): void {
     else chunks.push(content);
   }
   if (!node.multipart) return;
+  const inside = leaves ? [...within, node.contentType ?? ''] : within;
   node.childNodes.forEach((child, index) => {
     chunks.push(Buffer.from(`${index > 0 ? '\r\n' : ''}--${node.boundary ?? ''}\r\n`, 'utf8'));
-    serializeNode(child, chunks);
+    serializeNode(child, chunks, leaves, inside);
   });
   chunks.push(Buffer.from(`\r\n--${node.boundary ?? ''}--\r\n`, 'utf8'));
 }

@@ -2,17 +2,27 @@ import type { PSTFolder } from 'pst-extractor';
 
 import { CloudwardError, type ItemKind } from '../../../contract/index.js';
 import type { MailItem, SourceEntry, SourceFolder, SourceItem } from '../../model/items.js';
+import type { MimeFacts } from '../../model/mime-facts.js';
 import type { Logger } from '../../log/logger.js';
 import type { Source, SourceContext, SourceFolderPreview } from '../source.js';
 import { folderBytes, mergedBytes } from './folder-sizes.js';
 import { walkFolders, type PstFolderNode } from './folders.js';
-import { buildMime, cleanSubject, type MimeContext } from './mail-mime.js';
+import { buildMimeWithFacts, cleanSubject, type MimeContext } from './mail-mime.js';
 import { bagOf, date, int, str } from './properties.js';
 import { PstStore, wrap } from './pst-file.js';
 import { hashKey, ItemProps, readContact, readDistributionList, readEvent, readNote, readTask } from './typed-items.js';
 import { hiddenFolderReason, notUserData } from './user-data.js';
 import { datesOf } from '../eml/item-dates.js';
 import { readHeaderSummary } from '../eml/mail-headers.js';
+
+/**
+ * The facts of a MIME this source built ride on the MIME's own object, so they live exactly as long as
+ * it does and a target that never asks (EWS, dir:) pays one property per item. A WeakMap keyed by the
+ * MIME did the same and cost ~0.3 ms of CPU per item in garbage collection (ephemeron tables): +20 %
+ * on the source side, measured.
+ */
+const factsKey = Symbol('cloudward.pst.mimeFacts');
+type WithFacts = Uint8Array & { [factsKey]?: MimeFacts };
 
 export function kindOfClass(messageClass: string | undefined): ItemKind {
   const c = (messageClass ?? '').toLowerCase();
@@ -242,11 +252,14 @@ export class PstSource implements Source {
       categories: props.categories(),
       load: async () => {
         try {
-          return await buildMime(store.take(nid), mimeContext(store, key));
+          const { mime, facts } = await buildMimeWithFacts(store.take(nid), mimeContext(store, key));
+          (mime as WithFacts)[factsKey] = facts;
+          return mime;
         } catch (error) {
           throw new CloudwardError('ITEM_UNREADABLE', `${key}: ${reason(error)}`, { item: key, cause: error });
         }
       },
+      facts: (mime) => (mime as WithFacts)[factsKey],
     };
     const messageId = str(b, 0x1035);
     if (messageId) item.messageId = messageId;

@@ -3,12 +3,15 @@ import { type AddressObject, type Attachment, type ParsedMail, simpleParser } fr
 import type { MailItem } from '../../../model/items.js';
 import { graphSourceKeyProperty } from '../../exchange/source-key.js';
 import { type Base64Part, cutLargeParts, type CutParts, decodePart } from './large-parts.js';
+import { type MimeReading, type ReadAttachment, readFacts } from './mime-reading.js';
 
 /**
  * An RFC 5322 message as a Graph JSON message that Exchange stores as a received (or sent) item, not
  * a draft: Graph's MIME import always makes drafts and PR_MESSAGE_FLAGS cannot be changed after the
  * first save (ews-graph.md §5a), so the MIME is parsed (mailparser) and rebuilt as JSON with the MAPI
  * flags and times set at creation. What JSON cannot carry is listed per item (`lost`) for the report.
+ * When the source wrote the MIME itself (PST), it hands over what it wrote (model/mime-facts.ts) and
+ * those facts are read instead (mime-reading.ts): the same message, without parsing the bytes back.
  */
 
 /** MAPI tags (MS-OXPROPS), as Graph singleValueExtendedProperty ids "{type} 0x{tag}". */
@@ -74,7 +77,7 @@ const rebuiltHeaders = new Set([
   'mime-version', 'importance', 'x-priority', 'priority', 'content-disposition', 'content-id',
 ]);
 
-function attachmentOf(attachment: Attachment, index: number, part: Base64Part | undefined): GraphAttachment {
+function attachmentOf(attachment: ReadAttachment, index: number, part: Base64Part | undefined): GraphAttachment {
   const embedded = attachment.contentType === 'message/rfc822';
   const name = attachment.filename ?? (embedded ? `message-${index + 1}.eml` : `attachment-${index + 1}`);
   const cid = attachment.cid ?? attachment.contentId?.replace(/^<|>$/g, '');
@@ -103,7 +106,11 @@ function labelKeywords(keywords: readonly string[]): string[] {
   return keywords.filter((keyword) => !keyword.startsWith('$') && !keyword.startsWith('\\') && !/^(junk|nonjunk|notjunk)$/i.test(keyword));
 }
 
-const parseOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
+/**
+ * skipHtmlToText: the plain text mailparser would make of an HTML-only message is not a plain-text
+ * alternative the message had (reporting it as lost was wrong), and html-to-text was the costliest step.
+ */
+const parseOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true } as const;
 
 /** Finds each cut part's attachment by its marker; undefined if the markers did not map one to one. */
 function findParts(attachments: Attachment[], parts: CutParts['parts']): Map<Attachment, Base64Part> | undefined {
@@ -122,7 +129,7 @@ function findParts(attachments: Attachment[], parts: CutParts['parts']): Map<Att
 }
 
 /** mailparser's reading, with each cut part's attachment mapped to its base64 in the MIME (content still the marker). */
-async function parseCut(mime: Uint8Array, minPartBytes?: number): Promise<{ parsed: ParsedMail; parts: Map<Attachment, Base64Part> }> {
+async function parseCut(mime: Uint8Array, minPartBytes?: number): Promise<{ parsed: ParsedMail; parts: Map<Attachment, Base64Part> } & MimeReading> {
   const source = Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength);
   const cut = cutLargeParts(source, minPartBytes);
   if (cut) {
@@ -144,7 +151,9 @@ export async function parseMime(mime: Uint8Array, minPartBytes?: number): Promis
 }
 
 export async function graphMessage(item: MailItem, mime: Uint8Array, keyHash: string): Promise<GraphMessage> {
-  const { parsed, parts } = await parseCut(mime);
+  // A source that wrote the MIME itself (PST) says what is in it: no need to parse it back.
+  const facts = item.facts?.(mime);
+  const { parsed, parts } = (facts && readFacts(facts)) || (await parseCut(mime));
   const lost: string[] = [];
   const body: Record<string, unknown> = {};
   if (parsed.subject !== undefined) body.subject = parsed.subject;
