@@ -9,15 +9,8 @@ export interface LeafNode {
 }
 
 /** A leaf as the serializer met it: where its header and content chunks went, and what it was. */
-export interface LeafRecord {
-  readonly contentType: string;
-  readonly charset?: string;
-  readonly disposition?: string;
-  readonly filename?: string;
-  readonly contentId?: string;
-  readonly within: readonly string[];
+export interface LeafRecord extends Pick<MimeLeaf, 'contentType' | 'charset' | 'disposition' | 'filename' | 'contentId' | 'within' | 'size'> {
   readonly encoding: string;
-  readonly size: number;
   /** Index of the leaf's header chunk; its content chunk, if any, follows it. */
   readonly chunk: number;
   readonly hasContent: boolean;
