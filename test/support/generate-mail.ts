@@ -59,3 +59,16 @@ export function writeEmlCorpus(root: string, count: number, seed = 1, folders = 
   }
   return bytes;
 }
+
+/**
+ * A plain-text message of about `size` bytes, the same bytes for the same arguments: the IMAP benches' and the
+ * memory-bound test's corpora (one builder, so a bench and a test that claim the same corpus do build it).
+ */
+export function plainMessage(i: number, size: number, naming: { subject: string; id: string; year: number }): Buffer {
+  const head =
+    `From: Sender ${i} <s${i}@example.com>\r\nTo: alice@example.com\r\nSubject: ${naming.subject} ${i}\r\n` +
+    `Date: ${new Date(Date.UTC(naming.year, 0, 1) + i * 60_000).toUTCString()}\r\nMessage-ID: <${naming.id}-${i}@example.com>\r\n` +
+    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
+  const line = `Line ${i} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\r\n`;
+  return Buffer.from(head + line.repeat(Math.ceil((size - head.length) / line.length)));
+}

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { hasDovecot, noDovecotReason, startDovecot, type Dovecot } from '../../support/dovecot.js';
 import { repoRoot } from '../../support/fixtures.js';
+import { plainMessage } from '../../support/generate-mail.js';
 
 /**
  * IMAP source benchmark: Dovecot on loopback, 10,000 messages (1% of 200 KB, the rest 4 KB, as in
@@ -38,12 +39,7 @@ interface Figures {
 
 function message(i: number): Buffer {
   const size = i % 100 === 0 ? 200_000 : 4_000;
-  const head =
-    `From: Sender ${i} <s${i}@example.com>\r\nTo: alice@example.com\r\nSubject: Bench ${i}\r\n` +
-    `Date: ${new Date(Date.UTC(2022, 0, 1) + i * 60_000).toUTCString()}\r\nMessage-ID: <bench-${i}@example.com>\r\n` +
-    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
-  const line = `Line ${i} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\r\n`;
-  return Buffer.from(head + line.repeat(Math.ceil((size - head.length) / line.length)));
+  return plainMessage(i, size, { subject: 'Bench', id: 'bench', year: 2022 });
 }
 
 describe.skipIf(!hasDovecot || !compiled)('IMAP source benchmark', () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { startDovecot } from '../../support/dovecot.js';
 import { repoRoot } from '../../support/fixtures.js';
+import { plainMessage } from '../../support/generate-mail.js';
 
 const count = Number(process.argv[2] ?? 2000);
 const rounds = Number(process.argv[3] ?? 2);
@@ -22,12 +23,7 @@ const cli = path.join(repoRoot, 'build/cloudward.js');
 const big = process.env.CORPUS === 'big';
 function message(i: number): Buffer {
   const size = big ? (i >= 200 ? 3_000_000 : 400_000) : i % 100 === 7 ? 1_000_000 : i % 20 === 3 ? 100_000 : 6_000;
-  const head =
-    `From: Sender ${i} <s${i}@example.com>\r\nTo: alice@example.com\r\nSubject: Bench ${i}\r\n` +
-    `Date: ${new Date(Date.UTC(2022, 0, 1) + i * 60_000).toUTCString()}\r\nMessage-ID: <sync-bench-${i}@example.com>\r\n` +
-    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
-  const line = `Line ${i} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\r\n`;
-  return Buffer.from(head + line.repeat(Math.ceil((size - head.length) / line.length)));
+  return plainMessage(i, size, { subject: 'Bench', id: 'sync-bench', year: 2022 });
 }
 
 const dovecot = await startDovecot();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { cliEntry, ensureBuilt } from '../../support/run-cli.js';
 import { hasDovecot, noDovecotReason, startDovecot, type Dovecot } from '../../support/dovecot.js';
+import { plainMessage } from '../../support/generate-mail.js';
 
 if (!hasDovecot) console.warn(`IMAP memory-bound test skipped: ${noDovecotReason}`);
 
@@ -19,12 +20,7 @@ const window = 72;
 const mib = 1_048_576;
 
 function message(i: number, size: number): Buffer {
-  const head =
-    `From: Sender ${i} <s${i}@example.com>\r\nTo: alice@example.com\r\nSubject: Bound ${i}\r\n` +
-    `Date: ${new Date(Date.UTC(2023, 0, 1) + i * 60_000).toUTCString()}\r\nMessage-ID: <bound-${i}@example.com>\r\n` +
-    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
-  const line = `Line ${i} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\r\n`;
-  return Buffer.from(head + line.repeat(Math.ceil((size - head.length) / line.length)));
+  return plainMessage(i, size, { subject: 'Bound', id: 'bound', year: 2023 });
 }
 
 /** Peak RSS (VmHWM) of the migrate process, reported by a module it imports first; the whole run's exit code. */

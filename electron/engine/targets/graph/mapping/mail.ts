@@ -110,7 +110,7 @@ function labelKeywords(keywords: readonly string[]): string[] {
  * skipHtmlToText: the plain text mailparser would make of an HTML-only message is not a plain-text
  * alternative the message had (reporting it as lost was wrong), and html-to-text was the costliest step.
  */
-const parseOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true } as const;
+export const parseOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true } as const;
 
 /** Finds each cut part's attachment by its marker; undefined if the markers did not map one to one. */
 function findParts(attachments: Attachment[], parts: CutParts['parts']): Map<Attachment, Base64Part> | undefined {
