@@ -14,6 +14,9 @@ export class FakeSourceContext implements SourceContext {
   readonly started = new Set<string>();
   readonly unreadable: UnreadableItem[] = [];
 
+  /** `mimeFacts`: drive the source as for a target that reads MIME facts (Graph). */
+  constructor(readonly mimeFacts = false) {}
+
   checkpoint(scope: string): string | undefined {
     return this.checkpoints.get(scope);
   }

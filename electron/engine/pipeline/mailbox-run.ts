@@ -250,6 +250,7 @@ export class MailboxRun {
       },
       unsettledKeys: (prefix) => ledger.unsettledKeys(this.mailboxId, prefix),
       reportUnreadable: (failure) => this.unreadable(failure),
+      mimeFacts: this.target.capabilities.readsMimeFacts === true,
     };
   }
 

@@ -47,6 +47,8 @@ export interface SourceContext {
   unsettledKeys(prefix: string): string[];
   /** A per-item failure found while reading: recorded in the ledger and the report, and the read goes on. */
   reportUnreadable(failure: UnreadableItem): void;
+  /** The target reads MIME facts (TargetCapabilities.readsMimeFacts): a source that writes the MIME records them. */
+  readonly mimeFacts?: boolean;
 }
 
 export interface UnreadableItem {

@@ -9,6 +9,11 @@ export interface TargetCapabilities {
   /** Said with every item skipped for size: how the administrator can raise the limit. */
   readonly sizeLimitAdvice?: string;
   readonly maxBatchItems: number;
+  /**
+   * Reads a mail's MimeFacts (model/mime-facts.ts) when its source offers them instead of parsing the MIME
+   * (Graph). A source records them only for such a target: the others would pay for them per item.
+   */
+  readonly readsMimeFacts?: boolean;
   readonly maxBatchBytes: number;
   /** Per-mailbox budget: bytes per window and requests in flight at once. */
   readonly budget: {

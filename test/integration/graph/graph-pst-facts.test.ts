@@ -94,7 +94,7 @@ async function compareAll(file: string): Promise<number> {
   await source.open();
   let compared = 0;
   try {
-    for await (const entry of source.entries(new FakeSourceContext())) {
+    for await (const entry of source.entries(new FakeSourceContext(true))) {
       if (entry.type !== 'item' || entry.item.kind !== 'mail' || entry.item.skip) continue;
       const item: MailItem = entry.item;
       const where = `${path.basename(file)}: ${item.key} "${item.title ?? ''}"`;

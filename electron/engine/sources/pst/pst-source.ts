@@ -7,7 +7,7 @@ import type { Logger } from '../../log/logger.js';
 import type { Source, SourceContext, SourceFolderPreview } from '../source.js';
 import { folderBytes, mergedBytes } from './folder-sizes.js';
 import { walkFolders, type PstFolderNode } from './folders.js';
-import { buildMimeWithFacts, cleanSubject, type MimeContext } from './mail-mime.js';
+import { buildMime, buildMimeWithFacts, cleanSubject, type MimeContext } from './mail-mime.js';
 import { bagOf, date, int, str } from './properties.js';
 import { PstStore, wrap } from './pst-file.js';
 import { hashKey, ItemProps, readContact, readDistributionList, readEvent, readNote, readTask } from './typed-items.js';
@@ -17,9 +17,9 @@ import { readHeaderSummary } from '../eml/mail-headers.js';
 
 /**
  * The facts of a MIME this source built ride on the MIME's own object, so they live exactly as long as
- * it does and a target that never asks (EWS, dir:) pays one property per item. A WeakMap keyed by the
- * MIME did the same and cost ~0.3 ms of CPU per item in garbage collection (ephemeron tables): +20 %
- * on the source side, measured.
+ * it does. They are recorded only for a target that reads them (SourceContext.mimeFacts), so EWS and
+ * dir: pay nothing. A WeakMap keyed by the MIME did the same and cost ~0.3 ms of CPU per item in garbage
+ * collection (ephemeron tables): +20 % on the source side, measured.
  */
 const factsKey = Symbol('cloudward.pst.mimeFacts');
 type WithFacts = Uint8Array & { [factsKey]?: MimeFacts };
@@ -168,7 +168,7 @@ export class PstSource implements Source {
             const skip = node.hiddenAt ? hiddenFolderReason(node.path, node.hiddenAt) : notUserData(str(props.bag, 0x001a));
             if (skip !== undefined) item = skippedItem(key, folder, props, skip);
             else {
-              item = this.item(store, storeKey, key, nid, folder, props);
+              item = this.item(store, storeKey, key, nid, folder, props, context.mimeFacts === true);
               if (item.kind === 'mail') store.remember(nid, message);
             }
           } catch (error) {
@@ -202,7 +202,7 @@ export class PstSource implements Source {
     return folder;
   }
 
-  private item(store: PstStore, storeKey: string, key: string, nid: number, folder: SourceFolder, props: ItemProps): SourceItem {
+  private item(store: PstStore, storeKey: string, key: string, nid: number, folder: SourceFolder, props: ItemProps, recordFacts: boolean): SourceItem {
     const b = props.bag;
     const kind = kindOfClass(str(b, 0x001a));
     const size = int(b, 0x0e08) ?? 0;
@@ -221,7 +221,7 @@ export class PstSource implements Source {
       case 'journal':
         return { ...base, kind, note: readNote(props, kind === 'journal') };
       default:
-        return this.mailItem(store, key, nid, base, props);
+        return this.mailItem(store, key, nid, base, props, recordFacts);
     }
   }
 
@@ -231,6 +231,7 @@ export class PstSource implements Source {
     nid: number,
     base: { key: string; folder: SourceFolder; size: number; title?: string },
     props: ItemProps,
+    recordFacts: boolean,
   ): MailItem {
     const b = props.bag;
     const flags = int(b, 0x0e07) ?? 0;
@@ -252,6 +253,7 @@ export class PstSource implements Source {
       categories: props.categories(),
       load: async () => {
         try {
+          if (!recordFacts) return await buildMime(store.take(nid), mimeContext(store, key));
           const { mime, facts } = await buildMimeWithFacts(store.take(nid), mimeContext(store, key));
           (mime as WithFacts)[factsKey] = facts;
           return mime;

@@ -32,6 +32,7 @@ export function graphCapabilities(maxItemMb: number | undefined, budget: GraphBu
     maxItemBytes: Math.floor(itemMb * MB),
     sizeLimitAdvice: 'Raise the mailbox limit with `Set-Mailbox <mailbox> -MaxReceiveSize 150MB -MaxSendSize 150MB`, then run again with --max-item-mb 150 (Graph takes attachments up to 150 MB through upload sessions)',
     maxBatchItems: 10,
+    readsMimeFacts: true,
     // Small batches: four are in flight per mailbox, and their MIME is held until each item settles.
     maxBatchBytes: budget.maxBatchBytes ?? 1 * MB,
     budget: {
