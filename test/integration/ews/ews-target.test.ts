@@ -106,7 +106,7 @@ describe.skipIf(!hasFixtures)('EWS target against the peer', () => {
     expect(error).toMatchObject({ code: 'TARGET_AUTH_FAILED' });
     expect((error as Error).message).toContain('asks for it');
     expect(await secrets.get('target-password', account)).toBeUndefined();
-    // Exchange Online (Bearer only) refuses Basic as a scheme: the password may be right for NTLM on-premises.
+    // A directory with Basic off (Negotiate and NTLM only) refuses Basic as a scheme: the password may be right for NTLM.
     const online = await startEwsPeer({ validation: 'deferred', auth: { bearerTokens: ['test-token'], basic: [] } });
     try {
       const onlineAccount = `ews://${mailbox}@${new URL(online.url).host}`;

@@ -19,7 +19,7 @@ export type EwsValidationMode =
 export interface EwsPeerAuth {
   /** Accepted bearer tokens; undefined = any non-empty bearer token. */
   readonly bearerTokens?: readonly string[];
-  /** Accepted basic credentials; undefined = any user/password; [] = Basic off, as on Exchange Online. */
+  /** Accepted basic credentials; undefined = any user/password; [] = Basic off on an on-premises EWS directory. */
   readonly basic?: readonly { readonly user: string; readonly password: string }[];
   /**
    * Mailbox of a caller the peer cannot identify (an opaque bearer token, a Basic user without "@"), when no

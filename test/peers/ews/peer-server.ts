@@ -143,14 +143,17 @@ export async function startEwsPeer(options: EwsPeerOptions = {}): Promise<EwsPee
 
   /**
    * The challenges a 401 carries, one WWW-Authenticate per scheme the server takes (RFC 7235 §4.1). An on-premises
-   * EWS virtual directory with Basic on (Set-WebServicesVirtualDirectory -BasicAuthentication $true) offers
-   * `Basic realm="host"` (RFC 7617 §2) beside Negotiate and NTLM; Exchange Online offers only Bearer with its
-   * client_id and trusted_issuers.
+   * EWS virtual directory offers Negotiate and NTLM (Windows authentication), and with Basic on
+   * (Set-WebServicesVirtualDirectory -BasicAuthentication $true) also `Basic realm="host"` (RFC 7617 §2); with
+   * modern auth, Bearer with its client_id and trusted_issuers. Without Basic credentials configured the peer
+   * stands for a token-only server and offers Bearer alone, as it always did.
    */
   function challenges(req: IncomingMessage): string[] {
     const bearer = 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*"';
-    if (!options.auth?.basic?.length) return [bearer];
-    return [`Basic realm="${req.headers.host ?? 'exchange'}"`, 'Negotiate', 'NTLM', ...(options.auth.bearerTokens ? [bearer] : [])];
+    const basic = options.auth?.basic;
+    if (basic === undefined) return [bearer];
+    const windows = ['Negotiate', 'NTLM', ...(options.auth?.bearerTokens ? [bearer] : [])];
+    return basic.length === 0 ? windows : [`Basic realm="${req.headers.host ?? 'exchange'}"`, ...windows];
   }
 
   function hasFullAccess(user: string | null, smtp: string): boolean {

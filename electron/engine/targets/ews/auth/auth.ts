@@ -63,7 +63,7 @@ export class BasicAuth implements EwsAuth {
     return false;
   }
   async refused(challenge: string | undefined): Promise<void> {
-    // A server that does not offer Basic at all (IIS with Basic off, Exchange Online) refuses the scheme, not
+    // A server that does not offer Basic at all (an IIS directory with Basic off) refuses the scheme, not
     // the password: keep it, the same password may work over NTLM.
     if (challenge === undefined || /(^|[\s,])basic\b/i.test(challenge)) await this.forget();
   }
